@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Both create .venv when needed.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: serve test lint typecheck bench contracts schemathesis-long clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/dashscope-mock serve --profile dev
+
+test: $(STAMP)
+	$(BIN)/ruff check mockserver clients contracts tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 tests contracts
+
+lint: $(STAMP)
+	$(BIN)/ruff check mockserver clients contracts tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/pytest contracts --target mock
+
+schemathesis-long: $(STAMP)
+	SCHEMATHESIS_MAX_EXAMPLES=500 $(BIN)/pytest tests/test_schemathesis.py
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""The reference DashScope client (sync and async, on httpx)."""

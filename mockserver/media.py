@@ -1,0 +1,167 @@
+"""What a task produces: size, fps, duration and count, from the request and the model's `media` rules."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .registry import ModelProfile
+
+_SIZE = re.compile(r"^\s*(\d+)\s*[*xX]\s*(\d+)\s*$")
+
+
+def lookup(doc: Any, dotted: str | None) -> Any:
+    """The value at a dotted path like `parameters.size`, or None."""
+    if not dotted:
+        return None
+    node = doc
+    for part in dotted.split("."):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def parse_size(value: Any) -> tuple[int, int] | None:
+    """'1280*720' (or 1280x720) -> (1280, 720)."""
+    if isinstance(value, str):
+        m = _SIZE.match(value)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The produced media, and the quantities usage formulas may name."""
+
+    width: int
+    height: int
+    fps: int
+    output_duration: float
+    input_duration: float
+    output_count: int
+    ratio: str
+
+    @property
+    def sr(self) -> int:
+        """The short side (usage `SR`: 720 for 1280*720)."""
+        return min(self.width, self.height)
+
+    def names(self) -> dict[str, Any]:
+        """The names usage expressions may use."""
+        return {
+            "width": self.width, "height": self.height, "fps": self.fps,
+            "output_duration": _num(self.output_duration), "input_duration": _num(self.input_duration),
+            "output_count": self.output_count, "sr": self.sr, "ratio": self.ratio,
+        }
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def _ratio_of(w: int, h: int) -> str:
+    g = math.gcd(w, h) or 1
+    return f"{w // g}:{h // g}"
+
+
+def facts(profile: ModelProfile, body: Mapping[str, Any], tables: Mapping[str, Any],
+          input_duration: float | None = None) -> Facts:
+    """Work out the task's output media from its request (defaults where the request is silent)."""
+    rules = profile.media
+    count_raw = lookup(body, profile.output.get("count"))
+    count = count_raw if isinstance(count_raw, int) and count_raw > 0 else int(profile.output.get("count_default", 1))
+    size = parse_size(lookup(body, rules.get("size")))
+    tier = lookup(body, rules.get("resolution")) or rules.get("default_resolution")
+    ratio = lookup(body, rules.get("ratio")) or rules.get("default_ratio")
+    if size is None and tier and rules.get("table"):
+        row = tables.get(str(rules["table"]), {}).get(str(tier).upper(), {})
+        if isinstance(row, Mapping):
+            picked = row.get(str(ratio)) if ratio else None
+            if picked is None and row:
+                picked = row.get("16:9", next(iter(row.values())))
+            size = parse_size(picked)
+    if size is None:
+        size = parse_size(rules.get("default_size")) or (1280, 720)
+    w, h = size
+    fps_rule = rules.get("fps", 30)
+    if isinstance(fps_rule, Mapping):
+        key = str(tier).upper() if tier else None
+        fps = int(fps_rule.get(key, next(iter(fps_rule.values()))) if fps_rule else 30)
+    else:
+        fps = int(fps_rule)
+    default_duration = float(rules.get("default_duration", 5))
+    in_dur = float(input_duration) if input_duration else default_duration
+    if rules.get("fixed_duration"):
+        duration = float(rules["fixed_duration"])
+    elif rules.get("duration_from_input"):
+        duration = in_dur
+    else:
+        raw = lookup(body, rules.get("duration"))
+        duration = float(raw) if isinstance(raw, (int, float)) and raw > 0 else default_duration
+    return Facts(w, h, fps, duration, in_dur if rules.get("duration_from_input") or input_duration else 0.0,
+                 count, str(ratio) if ratio else _ratio_of(w, h))
+
+
+_ALLOWED = (ast.Expression, ast.BinOp, ast.Add, ast.Mult, ast.Sub, ast.Name, ast.Load, ast.Constant)
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(expr: str) -> Any:
+    tree = ast.parse(expr, mode="eval")
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise ValueError(f"usage expression {expr!r}: {type(node).__name__} is not allowed")
+    return compile(tree, "<usage>", "eval")
+
+
+def usage(profile: ModelProfile, f: Facts, succeeded_items: int | None = None,
+          body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The usage block on SUCCEEDED, evaluated from the model's formulas (spec `usage`).
+
+    A formula is an expression over the fact names, a request path (`parameters.min_len`), a
+    `{from: <request path>, map: {...}}` lookup, or a constant.
+    """
+    names = f.names()
+    if succeeded_items is not None:
+        names["output_count"] = succeeded_items
+    out: dict[str, Any] = {}
+    for key, expr in profile.usage.items():
+        out[str(key)] = _evaluate(expr, names, body or {}, profile)
+    return out
+
+
+def _evaluate(expr: Any, names: Mapping[str, Any], body: Mapping[str, Any], profile: ModelProfile) -> Any:
+    if isinstance(expr, Mapping) and "from" in expr:
+        raw = lookup(body, str(expr["from"]))
+        if raw is None:
+            raw = expr.get("default", _schema_default(profile, str(expr["from"])))
+        table = expr.get("map") or {}
+        return table.get(raw, raw) if isinstance(table, Mapping) else raw
+    if isinstance(expr, str):
+        if expr.startswith(("input.", "parameters.")):
+            raw = lookup(body, expr)
+            return raw if raw is not None else _schema_default(profile, expr)
+        try:
+            return eval(_compile(expr), {"__builtins__": {}}, dict(names))  # noqa: S307 - AST whitelisted
+        except (NameError, SyntaxError, ValueError):
+            return expr  # a bare word such as `standard` is a literal (usage video_ratio, §2.4)
+    return expr
+
+
+def _schema_default(profile: ModelProfile, dotted: str) -> Any:
+    """The `default` the request schema documents for a dotted path (None when it has none)."""
+    node: Any = profile.schema
+    for part in dotted.split("."):
+        props = node.get("properties", {}) if isinstance(node, Mapping) else {}
+        if part not in props:
+            return None
+        node = props[part]
+    return node.get("default") if isinstance(node, Mapping) else None

@@ -1,0 +1,154 @@
+"""The scenario DSL, its parser, and the admin queue a create request draws from.
+
+Forms (one string, comma-separated steps, the last one terminal):
+  time-based    pending:2s,running:5s,failed(DataInspectionFailed)
+  poll-counted  pending*2,running*3,succeeded
+  terminal      succeeded | succeeded(failed_items=1) | failed | failed(CODE) | failed(CODE,"message")
+  on create     reject(Throttling.RateQuota)  -> the create itself answers that catalogue error
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+_TERMINAL = re.compile(r"^(succeeded|failed|reject)(?:\((.*)\))?$")
+
+
+class ScenarioError(ValueError):
+    """The scenario text does not parse."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A parsed scenario: a timeline (seconds or polls per step) and an outcome."""
+
+    text: str
+    steps: tuple[tuple[str, float], ...] = ()  # (PENDING|RUNNING, seconds) for time-based
+    poll_steps: tuple[tuple[str, int], ...] = ()  # (PENDING|RUNNING, polls) for poll-counted
+    final: str = "SUCCEEDED"  # SUCCEEDED | FAILED | REJECT
+    code: str | None = None
+    message: str | None = None
+    failed_items: int = 0
+
+    @property
+    def poll_counted(self) -> bool:
+        """Whether states advance with polls rather than time."""
+        return bool(self.poll_steps)
+
+    def seconds(self, status: str) -> float | None:
+        """How long the time-based plan stays in `status` (None when the scenario does not say)."""
+        for name, secs in self.steps:
+            if name == status:
+                return secs
+        return None
+
+
+def parse(text: str) -> Scenario:
+    """Parse the scenario DSL; raise ScenarioError with the offending step on bad input."""
+    parts = [p.strip() for p in text.split(",")]
+    # a terminal may carry a quoted message with commas: glue the pieces back together
+    merged: list[str] = []
+    for p in parts:
+        if merged and merged[-1].count("(") > merged[-1].count(")"):
+            merged[-1] += "," + p
+        else:
+            merged.append(p)
+    if not merged or not merged[-1]:
+        raise ScenarioError("empty scenario")
+    steps: list[tuple[str, float]] = []
+    polls: list[tuple[str, int]] = []
+    for step in merged[:-1]:
+        if ":" in step:
+            name, _, dur = step.partition(":")
+            m = _DURATION.match(dur.strip())
+            if not m or name.strip() not in ("pending", "running"):
+                raise ScenarioError(f"bad step {step!r}: expected pending:<n>s or running:<n>s")
+            steps.append((name.strip().upper(), float(m.group(1)) * _UNITS[m.group(2)]))
+        elif "*" in step:
+            name, _, count = step.partition("*")
+            if name.strip() not in ("pending", "running") or not count.strip().isdigit():
+                raise ScenarioError(f"bad step {step!r}: expected pending*<n> or running*<n>")
+            polls.append((name.strip().upper(), int(count)))
+        else:
+            raise ScenarioError(f"bad step {step!r}")
+    if steps and polls:
+        raise ScenarioError("mix of time-based and poll-counted steps")
+    m = _TERMINAL.match(merged[-1])
+    if not m:
+        raise ScenarioError(f"bad terminal {merged[-1]!r}: expected succeeded, failed(...) or reject(...)")
+    kind, args = m.group(1), (m.group(2) or "").strip()
+    code = message = None
+    failed_items = 0
+    if kind == "succeeded" and args:
+        key, _, value = args.partition("=")
+        if key.strip() != "failed_items" or not value.strip().isdigit():
+            raise ScenarioError(f"bad succeeded argument {args!r}: expected failed_items=<n>")
+        failed_items = int(value)
+    elif args:
+        code, _, rest = args.partition(",")
+        code = code.strip()
+        message = rest.strip().strip('"') or None
+    if kind == "reject" and not code:
+        raise ScenarioError("reject needs a catalogue code, e.g. reject(Throttling.RateQuota)")
+    return Scenario(
+        text=text, steps=tuple(steps), poll_steps=tuple(polls), final=kind.upper() if kind != "reject" else "REJECT",
+        code=code, message=message, failed_items=failed_items,
+    )
+
+
+@dataclass
+class QueuedScenario:
+    """An admin-queued scenario and what it matches."""
+
+    scenario: Scenario
+    model: str | None = None
+    api_key: str | None = None
+    times: int = 1
+    id: int = 0
+
+    def matches(self, model: str, api_key: str) -> bool:
+        """Whether a create for (model, api_key) takes this scenario."""
+        return (self.model in (None, model)) and (self.api_key in (None, api_key))
+
+    def view(self) -> dict[str, Any]:
+        """The JSON the admin API shows."""
+        return {"id": self.id, "scenario": self.scenario.text, "model": self.model,
+                "api_key": "sk-***" if self.api_key else None, "times": self.times}
+
+
+@dataclass
+class ScenarioQueue:
+    """FIFO of admin scenarios; a create consumes the first one that matches."""
+
+    items: list[QueuedScenario] = field(default_factory=list)
+    _next: int = 1
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
+        """Queue a scenario; `times` creates will take it."""
+        with self._lock:
+            item = QueuedScenario(scenario, model, api_key, max(1, times), self._next)
+            self._next += 1
+            self.items.append(item)
+            return item
+
+    def take(self, model: str, api_key: str) -> Scenario | None:
+        """Pop (one use of) the first matching scenario."""
+        with self._lock:
+            for item in self.items:
+                if item.matches(model, api_key):
+                    item.times -= 1
+                    if item.times <= 0:
+                        self.items.remove(item)
+                    return item.scenario
+        return None
+
+    def clear(self) -> None:
+        """Drop every queued scenario."""
+        with self._lock:
+            self.items.clear()

@@ -1,0 +1,47 @@
+"""Settings and the two profiles: `dev` (fast, strict, unlimited) and `faithful` (documented behaviour)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .spec import SPEC_PATH
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `create_app` needs; build one with `Settings.for_profile(...)`."""
+
+    profile: str = "dev"
+    validation: str = "strict"  # strict | faithful
+    limits: bool = False  # concurrency lanes, submit RPS and query QPS
+    timings: str = "fast"  # fast (about a second) | documented (the spec's timing profile)
+    time_scale: float = 1.0
+    start_time: float | None = None  # virtual epoch seconds at start; None = now
+    frozen: bool = False
+    seed: int | None = None
+    keys_file: Path | None = None
+    store: str = "memory"
+    spec_path: Path = SPEC_PATH
+    admin_token: str | None = None
+    result_host: str | None = None  # host of result URLs; None = the mock itself
+    data_dir: Path | None = None
+    query_qps: float = 20.0  # per account, shared by get, list and cancel (real-service-behavior.md §3.1)
+    task_ttl_s: float = 86400.0  # tasks answer UNKNOWN after 24 h (§2.1)
+    url_ttl_s: float = 86400.0  # result URLs expire 24 h after signing (§2.4)
+    upload_ttl_s: float = 48 * 3600.0  # oss:// files live 48 h (§4.2)
+    message_suffix: bool = False  # newer messages end with " For details, see: <doc-url>" (§0.1)
+    log_requests: bool = True
+    faults: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_profile(cls, profile: str = "dev", **overrides: Any) -> Settings:
+        """The defaults of `profile`, with any field overridden (None values are ignored)."""
+        base = {
+            "dev": cls(profile="dev", validation="strict", limits=False, timings="fast"),
+            "faithful": cls(profile="faithful", validation="faithful", limits=True, timings="documented"),
+        }
+        if profile not in base:
+            raise ValueError(f"unknown profile {profile!r}: use dev or faithful")
+        return replace(base[profile], **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,90 @@
+"""Load `openapi/dashscope.yaml` once, and compile its request schemas into validators (cached)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "dashscope.yaml"
+_BASE = "urn:dashscope-spec"
+AIGC_PREFIX = "/api/v1/services/aigc/"
+
+try:  # libyaml's loader is ~10x faster; fall back to the pure-Python one where it is missing
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+class Spec:
+    """The parsed spec plus lookups the rest of the mock needs."""
+
+    def __init__(self, doc: dict[str, Any], path: Path | None = None) -> None:
+        self.doc = doc
+        self.path = path
+        self.schemas: dict[str, Any] = doc.get("components", {}).get("schemas", {})
+        self.examples: dict[str, Any] = doc.get("components", {}).get("examples", {})
+        self.errors: dict[str, Any] = doc.get("x-dashscope-errors", {})
+        self.resolutions: dict[str, Any] = doc.get("x-dashscope-resolutions", {})
+        self._registry: Registry = Registry().with_resource(  # type: ignore[call-arg]
+            _BASE, Resource.from_contents(doc, default_specification=DRAFT202012)
+        )
+
+    def model_schemas(self) -> dict[str, dict[str, Any]]:
+        """Every request schema that carries `x-dashscope-model`, by schema name."""
+        return {n: s for n, s in self.schemas.items() if isinstance(s, dict) and "x-dashscope-model" in s}
+
+    def examples_for(self, model: str) -> list[tuple[str, Any]]:
+        """The documented request examples whose body names `model`, in spec order."""
+        return [
+            (k, e["value"])
+            for k, e in self.examples.items()
+            if isinstance(e.get("value"), Mapping) and e["value"].get("model") == model
+        ]
+
+    def example_body(self, model: str) -> dict[str, Any] | None:
+        """A documented request body for `model`: its own first example, else a sibling's (same schema)."""
+        own = self.examples_for(model)
+        if own:
+            return dict(own[0][1])
+        for schema in self.model_schemas().values():
+            names = schema["x-dashscope-model"]["names"]
+            if model in names:
+                for other in names:
+                    found = self.examples_for(other)
+                    if found:
+                        return {**found[0][1], "model": model}
+        return None
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one Spec per process; the cache is the point
+    def validator(self, schema_name: str) -> Draft202012Validator:
+        """A compiled validator for `components.schemas[schema_name]`, refs resolved against the spec."""
+        return Draft202012Validator(
+            {"$ref": f"{_BASE}#/components/schemas/{schema_name}"}, registry=self._registry
+        )
+
+    def validator_for(self, schema: Mapping[str, Any]) -> Draft202012Validator:
+        """A validator for any schema fragment whose refs point into the spec."""
+        return Draft202012Validator(dict(schema), registry=self._registry)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def load_document(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """Parse the YAML spec into plain Python data."""
+    with path.open("rb") as fh:
+        doc: dict[str, Any] = yaml.load(fh, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+    return doc
+
+
+@functools.lru_cache(maxsize=4)
+def load_spec(path: Path = SPEC_PATH) -> Spec:
+    """The spec at `path`, parsed once per process."""
+    return Spec(load_document(path), path)
