@@ -164,7 +164,9 @@ async def accounts(request: Request, twin: Twin) -> Any:
 
 def routes(twin: Twin) -> list[Route]:
     """The admin routes, each behind the loopback/token guard."""
-    g = lambda h: _guard(twin, h)  # noqa: E731
+    def g(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
+        return _guard(twin, handler)
+
     return [
         Route("/__mock/health", g(health), methods=["GET"]),
         Route("/__mock/clock", g(clock), methods=["GET", "POST"]),

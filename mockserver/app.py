@@ -19,7 +19,7 @@ from .accounts import Caller, KeyBook, redact
 from .clock import VirtualClock
 from .engine import Engine
 from .errors import DashScopeError, ErrorCatalog
-from .faults import Faults, FaultPlan
+from .faults import FaultPlan, Faults
 from .lanes import RateWindows
 from .registry import Registry
 from .scenarios import ScenarioError, ScenarioQueue, parse
@@ -222,7 +222,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     from . import admin, results, uploads
 
     twin = build_twin(settings or Settings.for_profile("dev"))
-    ep = lambda kind, h: endpoint(kind, twin)(h)  # noqa: E731
+    def ep(kind: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        return endpoint(kind, twin)(handler)
+
     routes = [
         Route(AIGC_PREFIX + "{route:path}", ep("create", create), methods=["POST"]),
         Route("/api/v1/tasks/{task_id}", ep("query", get_task), methods=["GET"]),

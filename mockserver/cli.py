@@ -56,7 +56,7 @@ def serve(
 def main() -> None:
     """Entry point of the `dashscope-mock` script."""
     try:
-        from clients.cli import task_app
+        from clients.cli import task_app  # type: ignore[import-not-found,unused-ignore]
 
         app.add_typer(task_app, name="task", help="Create, wait for and download tasks (the reference client).")
     except ImportError:  # the client CLI is optional for the server

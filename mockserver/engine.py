@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from . import media
+from . import media, outputs
 from .clock import VirtualClock, format_cst, parse_list_time
 from .errors import DashScopeError, ErrorCatalog
 from .lanes import Lanes
@@ -32,7 +32,6 @@ from .task import TERMINAL, Task
 from .validation import RequestValidator
 
 _JOURNAL_MAX = 500  # polls remembered per task
-_OUTPUT_FLAG = ("Output data may contain inappropriate content.", "DataInspectionFailed")
 
 
 class Ids:
@@ -103,10 +102,9 @@ class Engine:
             final, code, message = "FAILED", "InvalidParameter", deferred_error
             queue_s, run_s = 0.05, self.ids.jitter(0.1, 1.0)
         elif scenario is not None:
-            queue_s = scenario.seconds("PENDING") if scenario.steps else queue_s
-            run_s = scenario.seconds("RUNNING") if scenario.steps else run_s
-            queue_s = 0.0 if queue_s is None else queue_s
-            run_s = 0.0 if run_s is None else run_s
+            if scenario.steps:  # a time-based scenario says how long each phase lasts (0 when it skips one)
+                queue_s = scenario.seconds("PENDING") or 0.0
+                run_s = scenario.seconds("RUNNING") or 0.0
             final = scenario.final
             failed_items = scenario.failed_items
             if final == "FAILED":
@@ -219,7 +217,8 @@ class Engine:
         if status in ("RUNNING", "SUCCEEDED", "FAILED"):
             out["scheduled_time"] = format_cst(scheduled)
         if status in ("SUCCEEDED", "FAILED"):
-            out["end_time"] = format_cst(end)
+            # some legacy models drop the milliseconds (real-service-behavior.md §0.4)
+            out["end_time"] = format_cst(end) if profile.output.get("end_time_ms", True) else format_cst(end)[:19]
         facts = None
         if profile.output.get("task_metrics") or status == "SUCCEEDED":
             facts = self.facts(task, profile)
@@ -247,39 +246,20 @@ class Engine:
                      facts: media.Facts, end: float) -> int:
         """Put the family's result field(s) into `out`; return how many results succeeded."""
         spec_out = profile.output
-        field = str(spec_out.get("field", "video_url"))
-        kind = profile.output_kind
         request = task.request()
-        prompts = self._prompts(request) if spec_out.get("prompts") else {}
-        for key, value in (spec_out.get("extra") or {}).items():
-            out[str(key)] = value
         count = facts.output_count
         failed = min(task.failed_items, count)
-        values = [self.result_value(task, kind, i, count, end) for i in range(count)]
-        head, _, leaf = field.rpartition(".")
-        if head.endswith("[]"):
-            items: list[dict[str, Any]] = []
-            for i, value in enumerate(values):
-                if i >= count - failed:
-                    items.append({"code": _OUTPUT_FLAG[1], "message": _OUTPUT_FLAG[0]})
-                else:
-                    items.append({**prompts, leaf: value})
-            _place(out, head.removesuffix("[]"), items)
-        elif head:
-            _place(out, head, {leaf: values[0], **prompts})
-        else:
-            out[leaf] = values[0]
-            out.update(prompts)
+        values = [self.result_value(task, profile.output_kind, i, count, end) for i in range(count)]
+        beside = outputs.prompts(request) if spec_out.get("prompts") else {}
+        out.update(outputs.shape_results(str(spec_out.get("field", "video_url")), values, failed, beside,
+                                         spec_out.get("constants")))
+        if spec_out.get("extra"):
+            digest = hashlib.sha256(task.task_id.encode()).hexdigest()
+            out.update(outputs.extras(
+                spec_out["extra"], request, count, self._times(task)[0],
+                url=lambda i: self.result_value(task, "image", 1000 + i, 2, end),
+                token=lambda i: f"{digest[:16]}-{i}"))
         return count - failed
-
-    def _prompts(self, request: Mapping[str, Any]) -> dict[str, str]:
-        inp = request.get("input") if isinstance(request.get("input"), Mapping) else {}
-        prompt = str((inp or {}).get("prompt") or "")
-        params = request.get("parameters") if isinstance(request.get("parameters"), Mapping) else {}
-        prompts = {"orig_prompt": prompt}
-        if (params or {}).get("prompt_extend", True) is not False:
-            prompts["actual_prompt"] = f"{prompt} Cinematic light, rich detail, steady camera." if prompt else ""
-        return prompts
 
     def result_value(self, task: Task, kind: str, index: int, count: int, end: float) -> str:
         """The signed URL (or template id) of result `index` of `task`."""
@@ -360,8 +340,8 @@ class Engine:
         if error:
             raise self.catalog.error("InvalidParameter", error)
         answer: dict[str, Any] = {"output": dict(profile.output.get("value") or {})}
-        if profile.output.get("usage_value"):
-            answer["usage"] = dict(profile.output["usage_value"])
+        if profile.usage:
+            answer["usage"] = {k: v for k, v in profile.usage.items()}
         return answer
 
     def _expire(self, now: float) -> None:
@@ -380,14 +360,6 @@ class Engine:
         self.lanes.reset(account)
         if account is None:
             self.journal.clear()
-
-
-def _place(out: dict[str, Any], dotted: str, value: Any) -> None:
-    node = out
-    parts = dotted.split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
 
 
 __all__ = ["DashScopeError", "Engine"]

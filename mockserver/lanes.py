@@ -28,10 +28,7 @@ class Lanes:
         """
         with self._lock:
             heap = self._free_at.setdefault(key, [])
-            if len(heap) < limit:
-                start = ready
-            else:
-                start = max(ready, heapq.heappop(heap))
+            start = ready if len(heap) < limit else max(ready, heapq.heappop(heap))
             heapq.heappush(heap, start + run)
             while len(heap) > limit:  # the limit may have shrunk between calls
                 heapq.heappop(heap)

@@ -32,7 +32,7 @@ class Spec:
         self.examples: dict[str, Any] = doc.get("components", {}).get("examples", {})
         self.errors: dict[str, Any] = doc.get("x-dashscope-errors", {})
         self.resolutions: dict[str, Any] = doc.get("x-dashscope-resolutions", {})
-        self._registry: Registry = Registry().with_resource(  # type: ignore[call-arg]
+        self._registry: Registry[Any] = Registry().with_resource(
             _BASE, Resource.from_contents(doc, default_specification=DRAFT202012)
         )
 
@@ -62,7 +62,7 @@ class Spec:
                         return {**found[0][1], "model": model}
         return None
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one Spec per process; the cache is the point
+    @functools.cache  # noqa: B019 - one Spec per process; the cache is the point
     def validator(self, schema_name: str) -> Draft202012Validator:
         """A compiled validator for `components.schemas[schema_name]`, refs resolved against the spec."""
         return Draft202012Validator(
@@ -80,7 +80,7 @@ class Spec:
 def load_document(path: Path = SPEC_PATH) -> dict[str, Any]:
     """Parse the YAML spec into plain Python data."""
     with path.open("rb") as fh:
-        doc: dict[str, Any] = yaml.load(fh, Loader=_Loader)  # noqa: S506 - CSafeLoader is the safe loader
+        doc: dict[str, Any] = yaml.load(fh, Loader=_Loader)
     return doc
 
 

@@ -42,9 +42,11 @@ def describe(error: ValidationError) -> str:
     """Turn one jsonschema error into a pydantic-style message that names the field and the rule."""
     custom = error.schema.get("x-dashscope-message") if isinstance(error.schema, Mapping) else None
     where = _path(error.absolute_path)
-    v, arg = error.validator, error.validator_value
+    v = error.validator
+    arg: Any = error.validator_value
+    instance: Any = error.instance
     if v == "required":
-        missing = [f for f in arg if isinstance(error.instance, Mapping) and f not in error.instance]
+        missing = [f for f in arg if isinstance(instance, Mapping) and f not in instance]
         field = ".".join(filter(None, [where, missing[0] if missing else ""]))
         return f"Field required: {field}"
     if custom:
@@ -71,9 +73,9 @@ def describe(error: ValidationError) -> str:
     elif v == "pattern":
         text = f"String should match pattern '{arg}'"
     elif v == "minItems":
-        text = f"List should have at least {arg} items after validation, not {len(error.instance)}"
+        text = f"List should have at least {arg} items after validation, not {len(instance)}"
     elif v == "maxItems":
-        text = f"List should have at most {arg} items after validation, not {len(error.instance)}"
+        text = f"List should have at most {arg} items after validation, not {len(instance)}"
     elif v in ("contains", "minContains", "maxContains"):
         text = f"Value error, {v} rule not met ({error.message})"
     elif v == "uniqueItems":
