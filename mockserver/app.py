@@ -244,11 +244,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def not_found(request: Request, exc: Exception) -> Response:
         rid = twin.engine.ids.uuid()
         status = getattr(exc, "status_code", 404)
-        code = "NotFound" if status == 404 else "InvalidParameter"
         if status == 405:
             return error_response(twin.catalog.error(
                 "InvalidParameter", f"Request method '{request.method}' is not supported."), rid)
-        return json_response({"request_id": rid, "code": code, "message": "Not found."}, status)
+        return error_response(twin.catalog.error("NotFound"), rid)
 
     app.add_exception_handler(404, not_found)
     app.add_exception_handler(405, not_found)
