@@ -16,6 +16,11 @@ from .settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
 
 
+@app.callback()
+def _group() -> None:
+    """An offline twin of DashScope's asynchronous AIGC API (keeps `serve` a subcommand)."""
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

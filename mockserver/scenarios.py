@@ -50,14 +50,14 @@ class Scenario:
 
 def parse(text: str) -> Scenario:
     """Parse the scenario DSL; raise ScenarioError with the offending step on bad input."""
-    parts = [p.strip() for p in text.split(",")]
     # a terminal may carry a quoted message with commas: glue the pieces back together
     merged: list[str] = []
-    for p in parts:
+    for p in text.split(","):
         if merged and merged[-1].count("(") > merged[-1].count(")"):
             merged[-1] += "," + p
         else:
             merged.append(p)
+    merged = [m.strip() for m in merged]
     if not merged or not merged[-1]:
         raise ScenarioError("empty scenario")
     steps: list[tuple[str, float]] = []

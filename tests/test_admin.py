@@ -1,0 +1,85 @@
+"""The /__mock/ admin API: guard, clock, reset, inspection, journal; determinism under --seed."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import AUTH, KEY
+
+
+def test_admin_is_refused_off_loopback_without_the_token(make_mock) -> None:
+    import asyncio
+
+    mock = make_mock(admin_token="s3cret")
+
+    async def call(token: str | None) -> int:
+        headers = {"X-Mock-Admin-Token": token} if token else {}
+        transport = httpx.ASGITransport(app=mock.app, client=("10.1.2.3", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock", headers=headers) as c:
+            return (await c.get("/__mock/health")).status_code
+
+    assert asyncio.run(call(None)) == 403
+    assert asyncio.run(call("wrong")) == 403
+    assert asyncio.run(call("s3cret")) == 200
+    assert mock.http.get("/__mock/health").status_code == 200  # loopback
+
+
+def test_clock_control(mock) -> None:
+    state = mock.http.get("/__mock/clock").json()
+    assert state["frozen"] is True
+    after = mock.http.post("/__mock/clock", json={"advance": 86400}).json()
+    assert after["now"] - state["now"] == 86400
+    assert mock.http.post("/__mock/clock", json={"advance": -1}).status_code == 400
+    assert mock.http.post("/__mock/clock", json={"scale": 10, "freeze": False}).json()["scale"] == 10
+
+
+def test_a_24h_fast_forward_expires_every_task(mock) -> None:
+    ids = [mock.task_id(m) for m in ("wan2.6-t2v", "wanx2.1-t2i-turbo", "wan2.7-videoedit")]
+    mock.http.post("/__mock/clock", json={"advance": 24 * 3600})
+    assert {mock.get(i)["output"]["task_status"] for i in ids} == {"UNKNOWN"}
+
+
+def test_inspect_reset_and_journal(mock) -> None:
+    task = mock.task_id("wan2.6-t2v")
+    mock.get(task)
+    mock.advance(5)
+    mock.get(task)
+    view = mock.http.get(f"/__mock/tasks/{task}").json()
+    assert view["status"] == "SUCCEEDED" and view["model"] == "wan2.6-t2v"
+    assert [p["status"] for p in view["journal"]] == ["PENDING", "SUCCEEDED"]
+    assert view["journal"][1]["t"] - view["journal"][0]["t"] == 5
+    assert mock.http.get("/__mock/tasks", params={"api_key": KEY}).json()["tasks"][0]["task_id"] == task
+    assert mock.http.get("/__mock/tasks/nope").status_code == 400
+    assert mock.http.post("/__mock/reset", json={"api_key": "sk-other"}).json() == {"reset": mock.twin.keys.account_of(
+        "sk-other")}
+    assert mock.get(task)["output"]["task_status"] == "SUCCEEDED"
+    mock.http.post("/__mock/reset", json={"api_key": KEY})
+    assert mock.get(task)["output"]["task_status"] == "UNKNOWN"
+    health = mock.http.get("/__mock/health").json()
+    assert health["status"] == "ok" and health["tasks"] == 0 and health["models"] >= 60
+
+
+def test_journal_redacts_nothing_secret(mock) -> None:
+    task = mock.task_id("wan2.6-t2v")
+    mock.get(task)
+    text = mock.http.get(f"/__mock/tasks/{task}").text
+    assert KEY not in text
+
+
+def test_seed_makes_ids_timings_and_urls_reproducible(make_mock) -> None:
+    def run() -> tuple[str, dict]:  # type: ignore[type-arg]
+        mock = make_mock(seed=42, start_time=1_800_000_000.0)
+        task = mock.task_id("wan2.6-t2v")
+        mock.advance(5)
+        return task, mock.get(task)["output"]
+
+    (a, out_a), (b, out_b) = run(), run()
+    assert a == b
+    assert out_a == out_b
+    unseeded = make_mock(start_time=1_800_000_000.0).task_id("wan2.6-t2v")
+    assert unseeded != a
+
+
+def test_served_spec(mock) -> None:
+    doc = mock.http.get("/openapi.json", headers=AUTH).json()
+    assert doc["openapi"].startswith("3.1")
