@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .clock import format_cst
 from .errors import DashScopeError
 from .faults import FaultPlan
 from .scenarios import ScenarioError, parse
@@ -94,6 +95,7 @@ async def reset(request: Request, twin: Twin) -> Any:
     if account is None:
         twin.scenarios.clear()
         twin.rates.reset()
+        twin.undownloadable.clear()
     return {"reset": account or "all"}
 
 
@@ -103,7 +105,7 @@ def _task_view(twin: Twin, task_id: str) -> dict[str, Any]:
         raise KeyError(f"no task {task_id}")
     row = task.to_row()
     row["status"] = twin.engine.status_at(task, twin.clock.now())
-    row["journal"] = list(twin.engine.journal.get(task_id, ()))
+    row["journal"] = _polls(twin, task_id)
     return row
 
 
@@ -123,10 +125,15 @@ async def tasks(request: Request, twin: Twin) -> Any:
                       for t in rows]}
 
 
+def _polls(twin: Twin, task_id: str) -> list[dict[str, Any]]:
+    """The task's journal, each poll with its virtual time also as a CST timestamp."""
+    return [{**p, "at": format_cst(p["t"])} for p in twin.engine.journal.get(task_id, ())]
+
+
 async def journal(request: Request, twin: Twin) -> Any:
     """Every poll of a task: when it came, the state served, the fault injected."""
     task_id = request.path_params["task_id"]
-    return {"task_id": task_id, "polls": list(twin.engine.journal.get(task_id, ()))}
+    return {"task_id": task_id, "polls": _polls(twin, task_id)}
 
 
 async def scenarios(request: Request, twin: Twin) -> Any:
@@ -162,6 +169,18 @@ async def accounts(request: Request, twin: Twin) -> Any:
     return {"ok": True}
 
 
+async def undownloadable(request: Request, twin: Twin) -> Any:
+    """POST `{url}` makes tasks that use the URL fail to download it; DELETE forgets every mark; GET lists."""
+    if request.method == "POST":
+        url = (await _body(request))["url"]
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ValueError("url must be an http(s) URL")
+        twin.undownloadable.add(url)
+    elif request.method == "DELETE":
+        twin.undownloadable.clear()
+    return {"undownloadable": sorted(twin.undownloadable)}
+
+
 def routes(twin: Twin) -> list[Route]:
     """The admin routes, each behind the loopback/token guard."""
     def g(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
@@ -177,4 +196,5 @@ def routes(twin: Twin) -> list[Route]:
         Route("/__mock/scenarios", g(scenarios), methods=["GET", "POST", "DELETE"]),
         Route("/__mock/faults", g(faults), methods=["GET", "POST"]),
         Route("/__mock/accounts", g(accounts), methods=["POST"]),
+        Route("/__mock/undownloadable", g(undownloadable), methods=["GET", "POST", "DELETE"]),
     ]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -15,24 +14,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .accounts import Caller, KeyBook, redact
+from .accounts import KeyBook
 from .clock import VirtualClock
 from .engine import Engine
 from .errors import DashScopeError, ErrorCatalog
 from .faults import FaultPlan, Faults
+from .gateway import Gateway, draw_fault, error_body, log_request
 from .lanes import RateWindows
 from .registry import Registry
-from .scenarios import ScenarioError, ScenarioQueue, parse
+from .scenarios import ScenarioQueue
 from .settings import Settings
 from .signing import UrlSigner
-from .spec import AIGC_PREFIX, load_spec
+from .spec import load_spec
 from .store import open_store
+from .uploads import Uploads
 
 log = logging.getLogger("dashscope_mock")
 
 JSON = "application/json"
-_SYNC_MSG = "current user api does not support synchronous calls"
-_ASYNC_MSG = "current user api does not support asynchronous calls"
 
 
 @dataclass
@@ -51,6 +50,8 @@ class Twin:
     rates: RateWindows
     signer: UrlSigner
     admin_token: str
+    uploads: Uploads = field(repr=False, default=None)  # type: ignore[assignment]  # set by build_twin
+    undownloadable: set[str] = field(default_factory=set)  # URLs whose download fails (POST /__mock/undownloadable)
 
 
 def build_twin(settings: Settings) -> Twin:
@@ -65,7 +66,8 @@ def build_twin(settings: Settings) -> Twin:
     faults = Faults(FaultPlan.from_dict(settings.faults) if settings.faults else None)
     return Twin(settings, spec, registry, catalog, clock, engine,
                 KeyBook.from_file(catalog, settings.keys_file), ScenarioQueue(), faults, RateWindows(),
-                signer, settings.admin_token or secrets.token_urlsafe(16))
+                signer, settings.admin_token or secrets.token_urlsafe(16),
+                uploads=Uploads(b"dashscope-mock-oss:" + secret, settings))
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -75,140 +77,34 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 def error_response(err: DashScopeError, request_id: str, suffix: bool = False) -> Response:
     """The flat envelope `{request_id, code, message}`; `x-request-id` carries the same id."""
-    message = err.message
-    if suffix:
-        message = f"{message} For details, see: https://help.aliyun.com/zh/model-studio/error-code"
     headers = {"x-request-id": request_id, **err.headers}
-    return json_response({"request_id": request_id, "code": err.code, "message": message}, err.status, headers)
+    return json_response(error_body(err, request_id, suffix), err.status, headers)
 
 
 Handler = Callable[[Request, Twin, str], Awaitable[Response]]
 
 
 def endpoint(kind: str, twin: Twin) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
-    """Wrap a handler: request id, injected faults, the error envelope, and one log line per request."""
+    """Wrap a Starlette handler with what every DashScope endpoint gets (see gateway.Gateway.answer)."""
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             request_id = twin.engine.ids.uuid()
-            request.state.model = None
-            request.state.task_id = request.path_params.get("task_id")
+            task_id = request.path_params.get("task_id")
             try:
-                fault = twin.faults.draw(kind)
-                if fault is not None:
-                    if fault.delay_s:
-                        await asyncio.sleep(fault.delay_s)
-                    if fault.code:
-                        if request.state.task_id:
-                            twin.engine.note_fault(request.state.task_id, fault.code)
-                        raise twin.catalog.error(fault.code)
+                await draw_fault(twin, kind, task_id)
                 response = await handler(request, twin, request_id)
             except DashScopeError as err:
                 response = error_response(err, request_id, twin.settings.message_suffix)
             except Exception:  # never a traceback on the wire: a 500 in the documented envelope
                 log.exception("internal error on %s %s", request.method, request.url.path)
                 response = error_response(twin.catalog.error("InternalError"), request_id)
-            if twin.settings.log_requests:
-                log.info("%s %s model=%s status=%s task=%s", request.method, redact(request.url.path),
-                         request.state.model or "-", response.status_code, request.state.task_id or "-")
+            log_request(twin, request.method, request.url.path, None, response.status_code, task_id)
             return response
 
         return run
 
     return wrap
-
-
-def _caller(request: Request, twin: Twin) -> Caller:
-    return twin.keys.authenticate(request.headers.get("authorization"))
-
-
-def _query_gate(request: Request, twin: Twin, caller: Caller) -> None:
-    """20 QPS per account shared by get, list and cancel (real-service-behavior.md §3.1)."""
-    if twin.settings.limits and not twin.rates.allow(("query", caller.account), twin.settings.query_qps):
-        raise twin.catalog.error("Throttling.RateQuota")
-
-
-async def _json_body(request: Request, twin: Twin) -> dict[str, Any]:
-    raw = await request.body()
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        body = None
-    if not isinstance(body, dict):
-        raise twin.catalog.error("InvalidParameter", "Required body invalid, please check the request body format.")
-    return body
-
-
-async def create(request: Request, twin: Twin, request_id: str) -> Response:
-    """POST /api/v1/services/aigc/<route>: the checks in the real order, then plan the task."""
-    caller = _caller(request, twin)
-    route = twin.registry.route(request.path_params["route"])
-    if route is None:
-        raise twin.catalog.error("InvalidParameter", "task can not be null")
-    is_async = request.headers.get("x-dashscope-async", "").strip().lower() == "enable"
-    if route.mode == "async" and not is_async:
-        raise twin.catalog.error("AccessDenied", _SYNC_MSG)
-    if route.mode == "sync" and is_async:
-        raise twin.catalog.error("AccessDenied", _ASYNC_MSG)
-    body = await _json_body(request, twin)
-    model = body.get("model")
-    request.state.model = model if isinstance(model, str) else None
-    if model is None or model == "":
-        raise twin.catalog.error("InvalidParameter", "Model not exist.")
-    profile = twin.registry.model(model) if isinstance(model, str) else None
-    if profile is None:
-        raise twin.catalog.error("InvalidParameter", "Model not exist.")
-    if profile.route != route.path:
-        # real-service-behavior.md §1.2: a model posted to another family's route is 403, not 404
-        raise twin.catalog.error("AccessDenied", _ASYNC_MSG if is_async else _SYNC_MSG)
-    if twin.settings.limits and not twin.rates.allow(("submit", caller.account, model), profile.rps):
-        raise twin.catalog.error("Throttling.RateQuota")
-    if route.mode == "sync":
-        answer = twin.engine.detect(profile, body)
-        return json_response({"request_id": request_id, **answer}, headers={"x-request-id": request_id})
-    scenario = None
-    header = request.headers.get("x-mock-scenario")
-    try:
-        scenario = parse(header) if header else twin.scenarios.take(model, caller.api_key)
-    except ScenarioError as exc:
-        raise twin.catalog.error("InvalidParameter", f"X-Mock-Scenario: {exc}") from exc
-    if scenario is not None and scenario.final == "REJECT":
-        code = scenario.code or "InternalError"
-        if code not in twin.catalog:
-            raise twin.catalog.error("InvalidParameter", f"X-Mock-Scenario: {code} is not a catalogue code")
-        raise twin.catalog.error(code, scenario.message)
-    error = twin.engine.validate_at_submit(profile, body)
-    if error:
-        raise twin.catalog.error("InvalidParameter", error)
-    task = twin.engine.create(account=caller.account, key_id=caller.key_id, profile=profile, body=body,
-                              request_id=request_id, scenario=scenario)
-    request.state.task_id = task.task_id
-    return json_response({"request_id": request_id, "output": {"task_id": task.task_id, "task_status": "PENDING"}},
-                         headers={"x-request-id": request_id})
-
-
-async def get_task(request: Request, twin: Twin, request_id: str) -> Response:
-    """GET /api/v1/tasks/{task_id}: always 200; unknown, foreign and expired ids answer UNKNOWN."""
-    caller = _caller(request, twin)
-    _query_gate(request, twin, caller)
-    body = twin.engine.query(caller.account, request.path_params["task_id"])
-    return json_response({"request_id": request_id, **body})
-
-
-async def cancel_task(request: Request, twin: Twin, request_id: str) -> Response:
-    """POST /api/v1/tasks/{task_id}/cancel: `{request_id}` on PENDING, else 400 UnsupportedOperation."""
-    caller = _caller(request, twin)
-    _query_gate(request, twin, caller)
-    twin.engine.cancel(caller.account, request.path_params["task_id"])
-    return json_response({"request_id": request_id})
-
-
-async def list_tasks(request: Request, twin: Twin, request_id: str) -> Response:
-    """GET /api/v1/tasks: the account's tasks in the real list shape."""
-    caller = _caller(request, twin)
-    _query_gate(request, twin, caller)
-    page = twin.engine.list(caller.account, dict(request.query_params), caller.region)
-    return json_response({"request_id": request_id, **page})
 
 
 async def serve_spec(request: Request) -> Response:
@@ -217,7 +113,7 @@ async def serve_spec(request: Request) -> Response:
     return json_response(twin.spec.doc)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> Gateway:
     """The ASGI app of one mock instance (its state is `app.state.twin`)."""
     from . import admin, results, uploads
 
@@ -226,13 +122,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return endpoint(kind, twin)(handler)
 
     routes = [
-        Route(AIGC_PREFIX + "{route:path}", ep("create", create), methods=["POST"]),
-        Route("/api/v1/tasks/{task_id}", ep("query", get_task), methods=["GET"]),
-        Route("/api/v1/tasks/{task_id}/", ep("query", get_task), methods=["GET"]),
-        Route("/api/v1/tasks/{task_id}/cancel", ep("cancel", cancel_task), methods=["POST"]),
-        Route("/api/v1/tasks/{task_id}/cancel/", ep("cancel", cancel_task), methods=["POST"]),
-        Route("/api/v1/tasks", ep("list", list_tasks), methods=["GET"]),
-        Route("/api/v1/tasks/", ep("list", list_tasks), methods=["GET"]),
         Route("/openapi.json", serve_spec, methods=["GET"]),
         *uploads.routes(twin, ep),
         *admin.routes(twin),
@@ -251,4 +140,4 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app.add_exception_handler(404, not_found)
     app.add_exception_handler(405, not_found)
-    return app
+    return Gateway(twin, app)

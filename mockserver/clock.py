@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -68,10 +70,15 @@ class VirtualClock:
         return {"now": now, "iso": format_cst(now), "scale": self._scale, "frozen": self._frozen}
 
 
+@functools.lru_cache(maxsize=4096)
+def _cst_second(second: int) -> str:
+    return datetime.fromtimestamp(second, CST).strftime("%Y-%m-%d %H:%M:%S.")
+
+
 def format_cst(ts: float) -> str:
     """Format epoch seconds as 'YYYY-MM-DD HH:MM:SS.mmm' in UTC+8 without a zone."""
-    dt = datetime.fromtimestamp(ts, CST)
-    return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{dt.microsecond // 1000:03d}"
+    second = math.floor(ts)
+    return f"{_cst_second(second)}{int((ts - second) * 1000):03d}"
 
 
 def parse_list_time(value: str) -> float:

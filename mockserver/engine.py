@@ -12,7 +12,7 @@ import random
 import threading
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +32,12 @@ from .task import TERMINAL, Task
 from .validation import RequestValidator
 
 _JOURNAL_MAX = 500  # polls remembered per task
+_TERMINAL_CACHE = 20_000  # rendered terminal answers kept (a few MB)
+
+
+def _compact(body: Mapping[str, Any]) -> bytes:
+    """The body as compact JSON in an exact-size buffer (orjson's own buffer keeps ~4 KB of slack)."""
+    return bytes(memoryview(orjson.dumps(body)))
 
 
 class Ids:
@@ -73,6 +79,7 @@ class Engine:
         self.ids = Ids(settings.seed)
         self.journal: dict[str, deque[dict[str, Any]]] = {}
         self.result_host = settings.result_host or "http://127.0.0.1"
+        self._terminal: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._last_expiry = 0.0
 
     # ---- create ---------------------------------------------------------------------------------
@@ -85,21 +92,27 @@ class Engine:
 
     def create(self, *, account: str, key_id: str, profile: ModelProfile, body: Mapping[str, Any],
                request_id: str, scenario: Scenario | None = None,
-               input_duration: float | None = None) -> Task:
-        """Plan a new task and store it before the create is acknowledged."""
+               input_duration: float | None = None, deferred_error: tuple[str, str] | None = None) -> Task:
+        """Plan a new task and store it before the create is acknowledged.
+
+        `deferred_error` is a (code, message) the task fails with shortly after submit (an input problem the
+        real service reports on the task, inputs.py); a deferred schema error takes precedence over it.
+        """
         now = self.clock.now()
         self._expire(now)
         code = message = None
         final = "SUCCEEDED"
-        deferred_error = None
+        failure = deferred_error
         if self.settings.validation == "faithful" and profile.validation == "deferred":
-            deferred_error = self.validator.first_error(profile, body)
+            schema_error = self.validator.first_error(profile, body)
+            if schema_error is not None:
+                failure = ("InvalidParameter", schema_error)
         queue_s, run_s = self._timing(profile)
         poll_plan = None
         failed_items = 0
-        if deferred_error is not None:
+        if failure is not None:
             # real-service-behavior.md §1.4: submit 200, then FAILED InvalidParameter 0.1-3 s later
-            final, code, message = "FAILED", "InvalidParameter", deferred_error
+            final, (code, message) = "FAILED", failure
             queue_s, run_s = 0.05, self.ids.jitter(0.1, 1.0)
         elif scenario is not None:
             if scenario.steps:  # a time-based scenario says how long each phase lasts (0 when it skips one)
@@ -115,13 +128,13 @@ class Engine:
             if scenario.poll_counted:
                 poll_plan = scenario.poll_steps
         ready = now + queue_s
-        if self.settings.limits and poll_plan is None and deferred_error is None:
+        if self.settings.limits and poll_plan is None and failure is None:
             scheduled = self.lanes.schedule((account, profile.name), profile.concurrency, ready, run_s)
         else:
             scheduled = ready
         task = Task(
             task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
-            request_id=request_id, body=orjson.dumps(body), submit=now, scheduled=scheduled,
+            request_id=request_id, body=_compact(body), submit=now, scheduled=scheduled,
             end=scheduled + run_s, final=final, code=code, message=message, failed_items=failed_items,
             poll_plan=poll_plan, extra={"input_duration": input_duration} if input_duration else None,
         )
@@ -187,13 +200,21 @@ class Engine:
         else:
             status = self.status_at(task, now)
         self._journal(task.task_id, now, status, fault)
-        return self.render(task, status)
+        if status not in TERMINAL:
+            return self.render(task, status)
+        # a terminal answer never changes until expiry: render it once (polling stays O(1) and cheap)
+        cached = self._terminal.get(task.task_id)
+        if cached is None:
+            cached = self._terminal[task.task_id] = self.render(task, status)
+            if len(self._terminal) > _TERMINAL_CACHE:
+                self._terminal.popitem(last=False)
+        return cached
 
     def _journal(self, task_id: str, now: float, status: str, fault: str | None) -> None:
         entries = self.journal.get(task_id)
         if entries is None:
             entries = self.journal[task_id] = deque(maxlen=_JOURNAL_MAX)
-        entries.append({"t": now, "at": format_cst(now), "real": time.time(), "status": status, "fault": fault})
+        entries.append({"t": now, "real": time.time(), "status": status, "fault": fault})
 
     def note_fault(self, task_id: str, fault: str) -> None:
         """Record a fault injected instead of answering a poll."""
@@ -281,6 +302,7 @@ class Engine:
             raise self.catalog.error("UnsupportedOperation", self.catalog.message("UnsupportedOperation", "cancel"))
         task.canceled_at = now
         self.store.update(task)
+        self._terminal.pop(task_id, None)
 
     def list(self, account: str, params: Mapping[str, str], region: str) -> dict[str, Any]:
         """One page of the account's tasks, in the real list shape plus `tasks` for the SDK's v2 client."""
@@ -313,8 +335,12 @@ class Engine:
         total = len(rows)
         page = rows[(page_no - 1) * page_size: page_no * page_size]
         items = [self._list_item(t, s, region) for t, s in page]
+        # `tasks` is for the official SDK's v2 JobList, whose Job types end_time as a string
+        # (dashscope/v2/resources/_jobs.py:125): same items, times as CST strings instead of epoch ms
+        tasks = [{**i, **{k: format_cst(i[k] / 1000) for k in ("start_time", "end_time") if k in i}}
+                 for i in items]
         return {"total": total, "data": items, "total_page": math.ceil(total / page_size),
-                "page_no": page_no, "page_size": page_size, "tasks": items}
+                "page_no": page_no, "page_size": page_size, "tasks": tasks}
 
     def _list_item(self, task: Task, status: str, region: str) -> dict[str, Any]:
         profile = self.registry.model(task.model)
@@ -358,6 +384,7 @@ class Engine:
         """Forget tasks, lanes and journals (all, or one account's)."""
         self.store.reset(account)
         self.lanes.reset(account)
+        self._terminal.clear()
         if account is None:
             self.journal.clear()
 

@@ -36,7 +36,7 @@ class MockTransport(httpx.BaseTransport):
         forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=body,
                                   extensions=request.extensions)
         response = await self._inner.handle_async_request(forwarded)
-        content = await response.aread()
+        content = b"".join([chunk async for chunk in response.aiter_raw()])  # raw: the client decodes
         return httpx.Response(response.status_code, headers=response.headers, content=content,
                               request=request)
 
@@ -46,6 +46,10 @@ class MockTransport(httpx.BaseTransport):
         return asyncio.run_coroutine_threadsafe(self._send(request, body), self._loop).result()
 
     def close(self) -> None:
-        """Stop the private loop."""
-        if self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        """Stop the private loop and its thread (idempotent)."""
+        if self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._loop.stop)  # queued even if run_forever has not begun yet
+        self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._loop.close()

@@ -134,8 +134,9 @@ class RequestValidator:
 
     def errors(self, profile: ModelProfile, body: Mapping[str, Any]) -> list[str]:
         """Every problem with `body` for `profile`, most relevant first; empty when valid."""
-        validator = self.spec.validator(profile.schema_name)
-        found = list(validator.iter_errors(body))
+        body = _without_nulls(body)
+        fast = self.spec.fast_validator(profile.schema_name)
+        found = [] if fast.is_valid(body) else list(self.spec.validator(profile.schema_name).iter_errors(body))
         messages: list[str] = []
         if found:
             first = best_match(found)
@@ -149,6 +150,18 @@ class RequestValidator:
         """The most relevant problem with `body`, or None."""
         errs = self.errors(profile, body)
         return errs[0] if errs else None
+
+
+def _without_nulls(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`input`/`parameters` fields sent as null count as absent: the official SDK sends `"prompt": null`
+    whenever no prompt is given, and the documented effect-template examples do just that
+    (official-sdk-wire-protocol.md §2.2; 003 L4546-4574)."""
+    cleaned = dict(body)
+    for part in ("input", "parameters"):
+        value = body.get(part)
+        if isinstance(value, Mapping) and any(v is None for v in value.values()):
+            cleaned[part] = {k: v for k, v in value.items() if v is not None}
+    return cleaned
 
 
 def _deepest(error: ValidationError) -> ValidationError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
+from datetime import datetime
 
 import pytest
 
@@ -42,7 +42,11 @@ def test_every_model_lives_pending_running_succeeded_then_unknown(mock, model: s
     out = body["output"]
     times = [out["submit_time"], out["scheduled_time"], out["end_time"]]
     assert all(TS.match(t) for t in times)
-    assert times == sorted(times)  # submit <= scheduled <= end (same fixed-width format sorts as time)
+    # submit <= scheduled <= end, at the precision each field has (legacy end_time drops the ms, §0.4)
+    parsed = [datetime.fromisoformat(t) for t in times]
+    precise = [p.replace(microsecond=0) if len(t) == 19 else p for p, t in zip(parsed, times, strict=True)]
+    assert precise[0] <= precise[1]
+    assert precise[2] >= (precise[1].replace(microsecond=0) if len(times[2]) == 19 else precise[1])
     if profile.output.get("task_metrics"):
         assert out["task_metrics"]["SUCCEEDED"] == out["task_metrics"]["TOTAL"] >= 1
     mock.advance(24 * 3600)
@@ -81,7 +85,7 @@ def test_videoedit_bills_input_plus_output_seconds(mock) -> None:
     assert usage["duration"] == usage["input_video_duration"] + usage["output_video_duration"]
 
 
-@pytest.mark.parametrize("task_id", ["1111", "invalid-task-id-12345", str(uuid.uuid4()), "x" * 300, "%E4%B8%AD"])
+@pytest.mark.parametrize("task_id", ["1111", "invalid-task-id-12345", "7f1b2c3d-0000-4000-8000-1234567890ab", "x" * 300, "%E4%B8%AD"])
 def test_unknown_ids_are_echoed_as_unknown(mock, task_id: str) -> None:
     r = mock.http.get(f"/api/v1/tasks/{task_id}", headers=AUTH)
     assert r.status_code == 200

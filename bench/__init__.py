@@ -1,0 +1,1 @@
+"""Benchmarks: run with `make bench` (needs `wrk`: apt-get install wrk). Not part of `make test`."""

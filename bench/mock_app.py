@@ -1,0 +1,12 @@
+"""The mock as the benchmark serves it: dev profile, no limits, no request log (uvicorn --factory)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from mockserver import Settings, create_app
+
+
+def app() -> Starlette:
+    """The mock app with request logging off (the log line would dominate a tight loop)."""
+    return create_app(Settings.for_profile("dev", log_requests=False, seed=1))
