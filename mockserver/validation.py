@@ -7,6 +7,8 @@ message names the field and the rule.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -126,6 +128,35 @@ def _rule_errors(rule: Mapping[str, Any], body: Mapping[str, Any]) -> Iterator[s
                     yield f"Value error, url should be an http(s), oss:// or data: URL: {where}"
 
 
+@functools.lru_cache(maxsize=256)
+def _size_fields(schema_name: str, spec: Spec) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """The `input`/`parameters` fields of a schema that carry `x-dashscope-size` (pixel-area bounds)."""
+    schema = spec.schemas[schema_name]
+    found = []
+    for section in ("input", "parameters"):
+        props = schema.get("properties", {}).get(section, {}).get("properties", {})
+        for name, field in props.items():
+            if isinstance(field, Mapping) and isinstance(field.get("x-dashscope-size"), Mapping):
+                found.append((f"{section}.{name}", dict(field["x-dashscope-size"])))
+    return tuple(found)
+
+
+def _size_errors(where: str, bounds: Mapping[str, Any], body: Mapping[str, Any]) -> Iterator[str]:
+    """A `W*H` size outside its documented total-pixel or aspect-ratio range (JSON Schema cannot say it)."""
+    for _, value in _get(body, where):
+        m = re.fullmatch(r"\s*(\d+)\s*\*\s*(\d+)\s*", value) if isinstance(value, str) else None
+        if not m:
+            continue
+        w, h = int(m.group(1)), int(m.group(2))
+        pixels, ratio = w * h, w / h if h else 0.0
+        if not bounds.get("min_pixels", 0) <= pixels <= bounds.get("max_pixels", pixels):
+            yield (f"Value error, total pixels should be between {bounds.get('min_pixels', 0)} and "
+                   f"{bounds.get('max_pixels')}: {where}")
+        elif not bounds.get("min_ratio", 0) <= ratio <= bounds.get("max_ratio", ratio):
+            yield (f"Value error, aspect ratio should be between {bounds.get('min_ratio')} and "
+                   f"{bounds.get('max_ratio')}: {where}")
+
+
 class RequestValidator:
     """Validate create bodies against the model's schema and rules; compiled validators are cached."""
 
@@ -144,6 +175,8 @@ class RequestValidator:
             messages.extend(describe(_deepest(e)) for e in found if e is not first)
         for rule in profile.rules:
             messages.extend(_rule_errors(rule, body))
+        for where, bounds in _size_fields(profile.schema_name, self.spec):
+            messages.extend(_size_errors(where, bounds, body))
         return messages
 
     def first_error(self, profile: ModelProfile, body: Mapping[str, Any]) -> str | None:

@@ -71,6 +71,10 @@ def probes(profile: ModelProfile) -> Iterator[tuple[str, str, list[Any], Any]]:
                 yield "range", path, [field["maximum"], field.get("minimum", field["maximum"])], field["maximum"] + 1
             if "maxLength" in field:
                 yield "length", path, ["a" * field["maxLength"], "a"], "a" * (field["maxLength"] + 1)
+            if "x-dashscope-size" in field:
+                bounds = field["x-dashscope-size"]
+                side = int(bounds["max_pixels"] ** 0.5) + 8
+                yield "size", path, [field.get("default", "1280*1280")], f"{side}*{side}"
             if "maxItems" in field and field.get("items", {}).get("type") == "string":
                 n = field["maxItems"]
                 yield "array", path, [[f"https://example.com/{i}.png" for i in range(n)]], [
