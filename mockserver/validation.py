@@ -199,6 +199,6 @@ def _without_nulls(body: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """Descend into anyOf/oneOf/if-then contexts to the error that names a concrete field."""
-    while error.context:
+    while error.context and not (isinstance(error.schema, Mapping) and "x-dashscope-message" in error.schema):
         error = best_match(error.context)
     return error
