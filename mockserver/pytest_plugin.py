@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .task import TERMINAL
+
 if TYPE_CHECKING:
     import httpx
     import uvicorn
@@ -45,7 +47,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"})
 _ENV_URLS = ("DASHSCOPE_HTTP_BASE_URL", "DASHSCOPE_BASE_URL")  # 1.x reads the first; v2 prefers the second
 _BODY_CAP = 1 << 20
 
@@ -193,7 +194,7 @@ class LazySocketServer:
             self._server = uvicorn.Server(config)
         try:
             self._server.run(sockets=[self._sock])
-        except BaseException as exc:  # reported by close(): a thread cannot raise into the test
+        except BaseException as exc:  # raised when the session ends: a thread cannot raise into a test
             self.error = exc
 
     def close(self) -> None:
