@@ -86,7 +86,8 @@ def test_videoedit_bills_input_plus_output_seconds(mock) -> None:
     assert usage["duration"] == usage["input_video_duration"] + usage["output_video_duration"]
 
 
-@pytest.mark.parametrize("task_id", ["1111", "invalid-task-id-12345", "7f1b2c3d-0000-4000-8000-1234567890ab", "x" * 300, "%E4%B8%AD"])
+@pytest.mark.parametrize("task_id", ["1111", "invalid-task-id-12345", "7f1b2c3d-0000-4000-8000-1234567890ab",
+                                     "x" * 300, "%E4%B8%AD"])
 def test_unknown_ids_are_echoed_as_unknown(mock, task_id: str) -> None:
     r = mock.http.get(f"/api/v1/tasks/{task_id}", headers=AUTH)
     assert r.status_code == 200

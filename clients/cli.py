@@ -1,0 +1,244 @@
+"""`dashscope-mock task create|get|wait|cancel|list|download`: the reference client for people.
+
+Works against the mock or the real API: `--base-url`/`--api-key`/`--workspace`, or DASHSCOPE_BASE_URL
+(DASHSCOPE_HTTP_BASE_URL), DASHSCOPE_API_KEY and DASHSCOPE_WORKSPACE.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from ._generated import TASK_STATUSES
+from .client import Client
+from .errors import APIError, DashScopeError, TaskCanceledError, TaskUnknownError
+from .responses import Task
+
+task_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                       help="Create, wait for and download DashScope tasks (mock or real API).")
+ClientFactory = Callable[[], Client]
+_out = Console()
+_err = Console(stderr=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _print(value: Any) -> None:
+    _out.print_json(json.dumps(_jsonable(value), ensure_ascii=False))
+
+
+def _client(ctx: typer.Context) -> Client:
+    factory: ClientFactory = ctx.obj
+    return factory()
+
+
+def _json_arg(text: str | None, what: str) -> dict[str, Any]:
+    """A JSON object given inline or as @file."""
+    if not text:
+        return {}
+    raw = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(f"{what} is not JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise typer.BadParameter(f"{what} must be a JSON object")
+    return value
+
+
+def _pairs(items: list[str] | None, what: str) -> dict[str, Any]:
+    """`key=value` pairs; values parse as JSON when they can (`n=2`, `watermark=false`), else strings."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{what} {item!r} is not key=value")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+@task_app.callback()
+def main(
+    ctx: typer.Context,
+    base_url: Annotated[str | None, typer.Option(help="API base, e.g. http://127.0.0.1:8089/api/v1.",
+                                                 envvar=["DASHSCOPE_BASE_URL", "DASHSCOPE_HTTP_BASE_URL"])] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key.", envvar="DASHSCOPE_API_KEY",
+                                                show_default=False)] = None,
+    workspace: Annotated[str | None, typer.Option(help="Workspace id.", envvar="DASHSCOPE_WORKSPACE")] = None,
+    region: Annotated[str | None, typer.Option(help="cn-beijing or ap-southeast-1 (when no base URL).")] = None,
+) -> None:
+    """Talk to the API named by the options or the DASHSCOPE_* environment."""
+    if ctx.obj is None:  # tests hand in a factory bound to an in-process mock
+        ctx.obj = lambda: Client(api_key, base_url, workspace, region=region)
+
+
+def _fail(exc: DashScopeError) -> typer.Exit:
+    _err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(2 if not isinstance(exc, APIError) else 1)
+
+
+@task_app.command()
+def create(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="Model id, e.g. wan2.2-t2v-plus.")],
+    prompt: Annotated[str | None, typer.Option(help="Shortcut for input.prompt.")] = None,
+    input: Annotated[str | None, typer.Option("--input", help="input as JSON (or @file.json).")] = None,
+    parameters: Annotated[str | None, typer.Option(help="parameters as JSON (or @file.json).")] = None,
+    set_input: Annotated[list[str] | None, typer.Option("--in", help="input key=value (repeatable); "
+                                                        "file:///path values are uploaded.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="parameters key=value (repeatable).")] = None,
+    scenario: Annotated[str | None, typer.Option(help="X-Mock-Scenario (mock only), e.g. pending*2,succeeded.")] = None,
+    wait: Annotated[bool, typer.Option(help="Wait for the task and show progress.")] = False,
+    validate: Annotated[bool, typer.Option(help="Check the body against the model's schema first.")] = False,
+) -> None:
+    """Submit a task; prints its id (and waits with --wait)."""
+    inp = {**_json_arg(input, "--input"), **_pairs(set_input, "--in")}
+    if prompt is not None:
+        inp["prompt"] = prompt
+    params = {**_json_arg(parameters, "--parameters"), **_pairs(param, "--param")}
+    headers = {"X-Mock-Scenario": scenario} if scenario else None
+    with _client(ctx) as client:
+        try:
+            created = client.create(model, inp, params or None, headers=headers, validate=validate)
+        except DashScopeError as exc:
+            raise _fail(exc) from exc
+        _print(created)
+        if wait:
+            _wait(client, created.task_id, None, model)
+
+
+def _status_table(task: Task | None, task_id: str, started: float, polls: int) -> Table:
+    table = Table.grid(padding=(0, 2))
+    status = task.status if task else "…"
+    colour = {"SUCCEEDED": "green", "FAILED": "red", "CANCELED": "yellow", "UNKNOWN": "magenta"}.get(status, "cyan")
+    table.add_row("task", task_id)
+    table.add_row("status", f"[{colour}]{status}[/{colour}]")
+    table.add_row("elapsed", f"{time.monotonic() - started:5.1f} s, {polls} poll(s)")
+    if task and task.task_metrics:
+        m = task.task_metrics
+        table.add_row("results", f"{m.succeeded}/{m.total} ok, {m.failed} failed")
+    return table
+
+
+def _wait(client: Client, task_id: str, timeout: float | None, model: str | None = None) -> None:
+    started = time.monotonic()
+    seen: list[Task] = []
+    with Live(_status_table(None, task_id, started, 0), console=_err, transient=False,
+              refresh_per_second=8) as live:
+
+        def progress(task: Task) -> None:
+            seen.append(task)
+            live.update(_status_table(task, task_id, started, len(seen)))
+
+        try:
+            task = client.wait(Task(task_id, "PENDING", None, model=model), timeout=timeout, progress=progress)
+        except (APIError, TaskCanceledError, TaskUnknownError) as exc:
+            last = getattr(exc, "task", None)
+            if last is not None:
+                _print(last.output)
+            raise _fail(exc) from exc
+        except DashScopeError as exc:
+            raise _fail(exc) from exc
+    _print({"task_id": task.task_id, "status": task.status, "urls": task.urls, "usage": task.usage})
+
+
+@task_app.command()
+def get(ctx: typer.Context, task_id: Annotated[str, typer.Argument(help="Task id.")]) -> None:
+    """Query a task once and print it."""
+    with _client(ctx) as client:
+        try:
+            task = client.get(task_id)
+        except DashScopeError as exc:
+            raise _fail(exc) from exc
+        _print({"request_id": task.request_id, "output": task.output, "usage": task.usage})
+
+
+@task_app.command("wait")
+def wait_cmd(
+    ctx: typer.Context,
+    task_id: Annotated[str, typer.Argument(help="Task id.")],
+    timeout: Annotated[float | None, typer.Option(help="Give up after this many seconds.")] = None,
+) -> None:
+    """Wait for a task with a live status display; exit 0 only when it SUCCEEDED."""
+    with _client(ctx) as client:
+        _wait(client, task_id, timeout)
+
+
+@task_app.command()
+def cancel(ctx: typer.Context, task_id: Annotated[str, typer.Argument(help="Task id.")]) -> None:
+    """Cancel a PENDING task."""
+    with _client(ctx) as client:
+        try:
+            request_id = client.cancel(task_id)
+        except DashScopeError as exc:
+            raise _fail(exc) from exc
+        _print({"task_id": task_id, "canceled": True, "request_id": request_id})
+
+
+@task_app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED.")] = None,
+    model: Annotated[str | None, typer.Option(help="Only this model.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many tasks.")] = 20,
+) -> None:
+    """List the account's tasks of the last 24 h, newest first."""
+    if status is not None and status not in TASK_STATUSES:
+        raise typer.BadParameter(f"--status must be one of {', '.join(TASK_STATUSES)}")
+    table = Table("task_id", "model", "status", "created (UTC)")
+    with _client(ctx) as client:
+        try:
+            for n, item in enumerate(client.list(status=status, model_name=model)):
+                if n >= limit:
+                    break
+                table.add_row(item.task_id, item.model_name, item.status, item.gmt_create.strftime("%Y-%m-%d %H:%M:%S"))
+        except DashScopeError as exc:
+            raise _fail(exc) from exc
+    _out.print(table)
+
+
+@task_app.command()
+def download(
+    ctx: typer.Context,
+    task_id: Annotated[str, typer.Argument(help="Task id (or a result URL).")],
+    dest: Annotated[Path, typer.Option(help="Folder to save into.")] = Path("."),
+) -> None:
+    """Save a SUCCEEDED task's result files, with a progress bar."""
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with _client(ctx) as client, Progress(*columns, console=_err) as bars:
+        ids: dict[str, Any] = {}
+
+        def progress(name: str, done: int, total: int | None) -> None:
+            if name not in ids:
+                ids[name] = bars.add_task(name, total=total)
+            bars.update(ids[name], completed=done, total=total)
+
+        try:
+            paths = client.download(task_id, dest, progress=progress)
+        except DashScopeError as exc:
+            raise _fail(exc) from exc
+    _print([str(p) for p in paths])
