@@ -80,11 +80,16 @@ def create(call: Call, twin: Twin, request_id: str) -> Reply:
     profile = twin.registry.model(model) if isinstance(model, str) else None
     if profile is None:
         raise twin.catalog.error("InvalidParameter", "Model not exist.")
-    if profile.route != route.path:
+    if route.path not in (profile.route, profile.sync_route):
         # real-service-behavior.md §1.2: a model posted to another family's route is 403, not 404
         raise twin.catalog.error("AccessDenied", _ASYNC_MSG if is_async else _SYNC_MSG)
     if twin.settings.limits and not twin.rates.allow(("submit", who.account, profile.name), profile.rps):
         raise twin.catalog.error("Throttling.RateQuota")
+    if route.path == profile.sync_route:
+        report = inputs.check(twin, profile, body, who.account, call.headers)
+        answer = twin.engine.generate_now(account=who.account, key_id=who.key_id, profile=profile, body=body,
+                                          request_id=request_id, input_duration=report.input_duration)
+        return Reply({"request_id": request_id, **answer}, headers={"x-request-id": request_id})
     if route.mode == "sync":
         answer = twin.engine.detect(profile, body)
         return Reply({"request_id": request_id, **answer}, headers={"x-request-id": request_id})

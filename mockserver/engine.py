@@ -32,6 +32,7 @@ from .task import TERMINAL, Task
 from .validation import RequestValidator
 
 _JOURNAL_MAX = 500  # polls remembered per task
+_TASK_FIELDS = frozenset({"task_id", "task_status", "submit_time", "scheduled_time", "end_time", "task_metrics"})
 _TERMINAL_CACHE = 20_000  # rendered terminal answers kept (a few MB)
 
 
@@ -324,6 +325,8 @@ class Engine:
         id_filter = params.get("task_id")
         rows = []
         for task in self.store.by_account(account, since, until):
+            if task.extra and task.extra.get("sync"):
+                continue  # a synchronous generation is not a task to its caller
             if id_filter and task.task_id != id_filter:
                 continue
             if model_filter and task.model != model_filter:
@@ -359,6 +362,25 @@ class Engine:
             stop = task.canceled_at if status == "CANCELED" and task.canceled_at else end
             item["end_time"] = int(stop * 1000)
         return item
+
+    def generate_now(self, *, account: str, key_id: str, profile: ModelProfile, body: Mapping[str, Any],
+                     request_id: str, input_duration: float | None = None) -> dict[str, Any]:
+        """A synchronous generation: validated up front, finished at once, answered with its results.
+
+        The task is stored (its result URLs serve files like any task's) but hidden from the task list:
+        a synchronous call is not a task to the caller.
+        """
+        error = self.validator.first_error(profile, body)
+        if error:
+            raise self.catalog.error("InvalidParameter", error)
+        now = self.clock.now()
+        task = Task(task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
+                    request_id=request_id, body=_compact(body), submit=now, scheduled=now, end=now,
+                    final="SUCCEEDED", extra={"sync": True, "input_duration": input_duration})
+        self.store.put(task)
+        rendered = self.render(task, "SUCCEEDED")
+        output = {k: v for k, v in rendered["output"].items() if k not in _TASK_FIELDS}
+        return {"output": output, "usage": rendered.get("usage", {})}
 
     def detect(self, profile: ModelProfile, body: Mapping[str, Any]) -> dict[str, Any]:
         """A synchronous detect answer: the spec's documented output (and usage)."""

@@ -27,6 +27,7 @@ class ModelProfile:
     concurrency: int
     rules: tuple[dict[str, Any], ...]
     raw: dict[str, Any] = field(repr=False)
+    sync_route: str | None = None  # a second route that answers at once (multimodal-generation)
     schema: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -74,10 +75,14 @@ class Registry:
                     rules=tuple(ext.get("rules", []) or []),
                     raw=ext,
                     schema=schema,
+                    sync_route=ext["sync_route"].strip("/") if ext.get("sync_route") else None,
                 )
                 self.models[name] = profile
                 routes.setdefault(profile.route, set()).add(name)
                 modes[profile.route] = profile.mode
+                if profile.sync_route:
+                    routes.setdefault(profile.sync_route, set()).add(name)
+                    modes[profile.sync_route] = "sync"
         self.routes = {p: Route(p, modes[p], frozenset(m)) for p, m in routes.items()}
 
     def model(self, name: str) -> ModelProfile | None:

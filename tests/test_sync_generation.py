@@ -1,0 +1,53 @@
+"""The synchronous multimodal-generation route: the SDK's ImageGeneration.call and v2 images.generate()."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import httpx
+import pytest
+from dashscope.aigc.image_generation import ImageGeneration
+
+from mockserver.pytest_plugin import DashScopeMock
+from mockserver.spec import load_spec
+from tests.conftest import AIGC, ASYNC, AUTH
+
+SYNC = AIGC + "multimodal-generation/generation"
+MESSAGES = [{"role": "user", "content": [{"text": "a cat in the snow"}]}]
+RESPONSE = load_spec().validator_for({"$ref": "urn:dashscope-spec#/components/schemas/SyncGenerationResponse"})
+
+
+def test_answers_the_images_at_once_and_they_download(mock) -> None:
+    body = {"model": "wan2.6-t2i", "input": {"messages": MESSAGES}, "parameters": {"n": 2, "size": "1280*1280"}}
+    r = mock.http.post(SYNC, json=body, headers=AUTH)
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert [e.message for e in RESPONSE.iter_errors(answer)] == []
+    assert answer["request_id"] == r.headers["x-request-id"]
+    images = [c["image"] for c in answer["output"]["choices"][0]["message"]["content"]]
+    assert len(images) == 2 and answer["usage"] == {"image_count": 2}
+    fetched = mock.http.get(images[0].removeprefix("http://127.0.0.1"))
+    assert fetched.status_code == 200 and fetched.content.startswith(b"\x89PNG")
+    assert mock.http.get("/api/v1/tasks", headers=AUTH).json()["total"] == 0  # a sync call is not a task
+
+
+def test_the_async_header_is_refused_and_parameters_are_checked_up_front(mock) -> None:
+    body = {"model": "wan2.6-t2i", "input": {"messages": MESSAGES}}
+    r = mock.http.post(SYNC, json=body, headers=ASYNC)
+    assert (r.status_code, r.json()["message"]) == (403, "current user api does not support asynchronous calls")
+    r = mock.http.post(SYNC, json={"model": "wan2.6-t2i", "input": {}}, headers=AUTH)
+    assert r.status_code == 400 and r.json()["message"] == "Field required: input.messages"
+
+
+def test_models_without_a_sync_route_are_refused(mock) -> None:
+    r = mock.http.post(SYNC, json={"model": "wanx2.1-t2i-turbo", "input": {"prompt": "x"}}, headers=AUTH)
+    assert r.status_code == 403 and r.json()["code"] == "AccessDenied"
+
+
+@pytest.mark.dashscope_mock(frozen=True)
+def test_sdk_image_generation_call(dashscope_mock: DashScopeMock) -> None:
+    rsp = ImageGeneration.call(model="wan2.6-t2i", messages=MESSAGES, n=1, size="1280*1280")
+    assert rsp.status_code == HTTPStatus.OK, rsp
+    image = rsp.output.choices[0].message.content[0]["image"]
+    assert image.startswith(dashscope_mock.url + "/")
+    assert httpx.get(image).content.startswith(b"\x89PNG")
