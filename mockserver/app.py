@@ -50,7 +50,7 @@ class Twin:
     rates: RateWindows
     signer: UrlSigner
     admin_token: str
-    uploads: Uploads = field(repr=False, default=None)  # type: ignore[assignment]  # set by build_twin
+    uploads: Uploads
     undownloadable: set[str] = field(default_factory=set)  # URLs whose download fails (POST /__mock/undownloadable)
 
 

@@ -431,9 +431,15 @@ class InputChecker:
         for path, limits in media_fields(twin.spec).find(profile.schema, body):
             annotated.setdefault(path, []).append(limits)
         url_fields = _url_rule_patterns(profile)
-        later: tuple[str, str] | None = None
+        later: list[tuple[str, str]] = []  # problems the task fails with, first one wins
         durations: dict[str, float] = {}
         now = twin.clock.now()
+
+        def report(error: tuple[str, str], task_time: bool = False) -> None:
+            if not (deferred or task_time):
+                raise twin.catalog.error(*error)
+            later.append(error)
+
         for path, value in _strings(body):
             where = pattern(path)
             candidates = annotated.get(path, [])
@@ -449,35 +455,26 @@ class InputChecker:
             elif value.startswith("data:") and (is_field or _LOOKS_DATA.match(value)):
                 decoded = decode_data_uri(value)
                 if decoded is None:
-                    error = self._error(self.table["media"]["decode"], candidates[0] if candidates else None)
-                    if not deferred:
-                        raise twin.catalog.error(*error)
-                    later = later or error
+                    report(self._error(self.table["media"]["decode"], candidates[0] if candidates else None))
                     continue
                 declared, data = decoded
             elif is_field and value.startswith(("http://", "https://")):
                 if not url_ok(value):
-                    error = self._error(self.table["media"]["url"])
-                    if not deferred:
-                        raise twin.catalog.error(*error)
-                    later = later or error
-                elif value in twin.undownloadable:
+                    report(self._error(self.table["media"]["url"]))
+                elif value in twin.undownloadable:  # a download failure always shows on the task (§1.9)
                     kind = candidates[0].get("kind") if candidates else None
-                    later = later or self._download_error(profile, where, kind, value)
+                    report(self._download_error(profile, where, kind, value), task_time=True)
                 continue
             else:
                 continue
             try:
                 found = inspect_bytes(data, declared, candidates)
             except _Problem as problem:
-                error = self._error(self.table["media"][problem.check], problem.limits)
-                if not deferred:
-                    raise twin.catalog.error(*error) from None
-                later = later or error
+                report(self._error(self.table["media"][problem.check], problem.limits))
                 continue
             if found.duration is not None and found.kind in ("video", "audio"):
                 durations.setdefault(found.kind, found.duration)
-        return InputReport(later, durations.get("video", durations.get("audio")))
+        return InputReport(later[0] if later else None, durations.get("video", durations.get("audio")))
 
     def _raise(self, entry: Mapping[str, Any]) -> DashScopeError:
         return self.twin.catalog.error(*self._error(entry))
