@@ -324,6 +324,9 @@ def pattern(path: FieldPath) -> str:
     return out
 
 
+_INPUT_SCHEMES = ("oss://", "data:", "http://", "https://")  # the only strings the checks below act on
+
+
 def _strings(node: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
     if isinstance(node, str):
         yield path, node
@@ -426,6 +429,9 @@ class InputChecker:
               resolve_oss: bool) -> InputReport:
         """Check every input URL of `body`; raise the submit-time error, or report the deferred one."""
         twin = self.twin
+        strings = [(path, value) for path, value in _strings(body) if value.startswith(_INPUT_SCHEMES)]
+        if not strings:
+            return InputReport(None, None)  # nothing that points at a file: the common text-only create
         deferred = twin.settings.validation == "faithful" and profile.validation == "deferred"
         annotated: dict[FieldPath, list[dict[str, Any]]] = {}
         for path, limits in media_fields(twin.spec).find(profile.schema, body):
@@ -440,7 +446,7 @@ class InputChecker:
                 raise twin.catalog.error(*error)
             later.append(error)
 
-        for path, value in _strings(body):
+        for path, value in strings:
             where = pattern(path)
             candidates = annotated.get(path, [])
             is_field = bool(candidates) or where in url_fields
