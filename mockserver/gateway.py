@@ -118,13 +118,14 @@ class Gateway:
             if twin.faults.active:
                 await draw_fault(twin, kind, call.task_id)
             reply = handler(call, twin, request_id)
-            status, body, headers = reply.status, reply.body, reply.headers
+            status, payload, headers = reply.status, orjson.dumps(reply.body), reply.headers
         except DashScopeError as err:
-            status, body = err.status, error_body(err, request_id, twin.settings.message_suffix)
-            headers = {"x-request-id": request_id, **err.headers}
-        except Exception:  # never a traceback on the wire: a 500 in the documented envelope
+            status, headers = err.status, {"x-request-id": request_id, **err.headers}
+            payload = orjson.dumps(error_body(err, request_id, twin.settings.message_suffix))
+        except Exception:  # never a traceback (or a dropped connection): a 500 in the documented envelope
             log.exception("internal error on %s %s", call.method, call.path)
             internal = twin.catalog.error("InternalError")
-            status, body, headers = internal.status, error_body(internal, request_id), {"x-request-id": request_id}
+            status, headers = internal.status, {"x-request-id": request_id}
+            payload = orjson.dumps(error_body(internal, request_id))
         log_request(twin, call.method, call.path, call.model, status, call.task_id)
-        return status, orjson.dumps(body), headers
+        return status, payload, headers

@@ -121,3 +121,12 @@ def test_every_response_has_a_request_id(mock) -> None:
               mock.http.post(f"/api/v1/tasks/{task}/cancel", headers=AUTH),
               mock.http.get("/api/v1/nothing-here", headers=AUTH)):
         assert len(r.json()["request_id"]) == 36, r.text
+
+
+def test_an_unencodable_answer_is_a_500_envelope_not_a_dropped_connection(mock, monkeypatch) -> None:
+    # an answer orjson cannot encode (here: an integer past 64 bits) must still reach the client
+    monkeypatch.setattr(mock.twin.engine, "query", lambda account, task_id: {"output": {"n": 2**70}})
+    r = mock.http.get("/api/v1/tasks/x", headers=AUTH)
+    assert r.status_code == 500
+    assert r.json()["code"] == "InternalError"
+    assert r.json()["request_id"] == r.headers["x-request-id"]
