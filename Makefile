@@ -26,11 +26,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# make contracts [CONTRACTS_TARGET=https://dashscope.aliyuncs.com/api/v1 ALLOW_SPEND=4]; the report: build/contracts/drift.md
+CONTRACTS_TARGET ?= mock
 contracts: $(STAMP)
-	$(BIN)/pytest contracts --target mock
+	$(BIN)/pytest contracts --target $(CONTRACTS_TARGET) $(if $(ALLOW_SPEND),--allow-spend $(ALLOW_SPEND))
 
+SCHEMATHESIS_MAX_EXAMPLES ?= 300
 schemathesis-long: $(STAMP)
-	SCHEMATHESIS_MAX_EXAMPLES=500 $(BIN)/pytest tests/test_schemathesis.py
+	SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/pytest -n 2 tests/test_schemathesis.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -31,6 +31,8 @@ from .store import TaskStore
 from .task import TERMINAL, Task
 from .validation import RequestValidator
 
+_MAX_PAGE_NO = 2**31 - 1  # a Java int on the real service; larger ones broke the JSON encoder (Schemathesis)
+_STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL})  # the list API's `status` filter values (§3.2)
 _JOURNAL_MAX = 500  # polls remembered per task
 _TASK_FIELDS = frozenset({"task_id", "task_status", "submit_time", "scheduled_time", "end_time", "task_metrics"})
 _TERMINAL_CACHE = 20_000  # rendered terminal answers kept (a few MB)
@@ -309,13 +311,16 @@ class Engine:
         """One page of the account's tasks, in the real list shape plus `tasks` for the SDK's v2 client."""
         now = self.clock.now()
         try:
-            page_no = int(params.get("page_no") or 1)
-            page_size = int(params.get("page_size") or 10)
-            until = parse_list_time(params["end_time"]) if params.get("end_time") else now
-            since = parse_list_time(params["start_time"]) if params.get("start_time") else until - 86400
+            # a parameter sent empty is invalid, not absent: the spec types these (Schemathesis found `page_size=`)
+            page_no = int(params["page_no"]) if "page_no" in params else 1
+            page_size = int(params["page_size"]) if "page_size" in params else 10
+            until = parse_list_time(params["end_time"]) if "end_time" in params else now
+            since = parse_list_time(params["start_time"]) if "start_time" in params else until - 86400
+            if params.get("status", "PENDING") not in _STATUSES:
+                raise ValueError(f"status {params['status']!r} is not a task status")
         except (ValueError, KeyError) as exc:
             raise self.catalog.error("InvalidParameter", detail=f"({exc})") from exc
-        if page_no < 1 or not 1 <= page_size <= 100:
+        if not 1 <= page_no <= _MAX_PAGE_NO or not 1 <= page_size <= 100:
             raise self.catalog.error("InvalidParameter", "page_no must be >= 1 and page_size in [1, 100].")
         if until - since > 86400 or until < since:
             raise self.catalog.error("InvalidParameter", "The time range must be within 24 hours.")
