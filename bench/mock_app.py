@@ -8,5 +8,5 @@ from mockserver import Settings, create_app
 
 
 def app() -> Starlette:
-    """The mock app with request logging off (the log line would dominate a tight loop)."""
-    return create_app(Settings.for_profile("dev", log_requests=False, seed=1))
+    """The mock as `dashscope-mock serve` runs it (dev profile, no seed), with the request log off."""
+    return create_app(Settings.for_profile("dev", log_requests=False))

@@ -103,13 +103,15 @@ def create(call: Call, twin: Twin, request_id: str) -> Reply:
         if code not in twin.catalog:
             raise twin.catalog.error("InvalidParameter", f"X-Mock-Scenario: {code} is not a catalogue code")
         raise twin.catalog.error(code, scenario.message)
-    report = inputs.check(twin, profile, body, who.account, call.headers)
+    # a body with no URL and no data: URI has no input to check (most text-to-X creates)
+    has_inputs = b"://" in call.body or b"data:" in call.body
+    report = inputs.check(twin, profile, body, who.account, call.headers) if has_inputs else inputs.InputReport()
     error = twin.engine.validate_at_submit(profile, body)
     if error:
         raise twin.catalog.error("InvalidParameter", error)
     task = twin.engine.create(account=who.account, key_id=who.key_id, profile=profile, body=body,
                               request_id=request_id, scenario=scenario, input_duration=report.input_duration,
-                              deferred_error=report.deferred_error)
+                              deferred_error=report.deferred_error, raw=call.body)
     call.task_id = task.task_id
     return Reply({"request_id": request_id, "output": {"task_id": task.task_id, "task_status": "PENDING"}},
                  headers={"x-request-id": request_id})

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import random
 import threading
 import time
-import uuid
 from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +34,8 @@ from .validation import RequestValidator
 _MAX_PAGE_NO = 2**31 - 1  # a Java int on the real service; larger ones broke the JSON encoder (Schemathesis)
 _STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL})  # the list API's `status` filter values (§3.2)
 _JOURNAL_MAX = 500  # polls remembered per task
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # version nibble and variant bits
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
 _TASK_FIELDS = frozenset({"task_id", "task_status", "submit_time", "scheduled_time", "end_time", "task_metrics"})
 _TERMINAL_CACHE = 20_000  # rendered terminal answers kept (a few MB)
 
@@ -51,11 +53,14 @@ class Ids:
         self._lock = threading.Lock()
 
     def uuid(self) -> str:
-        """A fresh lowercase 8-4-4-4-12 id."""
+        """A fresh lowercase 8-4-4-4-12 id, UUID version 4 (formatted by hand: it is on every request)."""
         if self._rng is None:
-            return str(uuid.uuid4())
-        with self._lock:
-            return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+            bits = int.from_bytes(os.urandom(16))
+        else:
+            with self._lock:
+                bits = self._rng.getrandbits(128)
+        h = f"{(bits & _V4_CLEAR) | _V4_SET:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def jitter(self, low: float, high: float) -> float:
         """A reproducible random factor in [low, high]."""
@@ -95,11 +100,13 @@ class Engine:
 
     def create(self, *, account: str, key_id: str, profile: ModelProfile, body: Mapping[str, Any],
                request_id: str, scenario: Scenario | None = None,
-               input_duration: float | None = None, deferred_error: tuple[str, str] | None = None) -> Task:
+               input_duration: float | None = None, deferred_error: tuple[str, str] | None = None,
+               raw: bytes | None = None) -> Task:
         """Plan a new task and store it before the create is acknowledged.
 
         `deferred_error` is a (code, message) the task fails with shortly after submit (an input problem the
         real service reports on the task, inputs.py); a deferred schema error takes precedence over it.
+        `raw` is the body as the client sent it (valid JSON of `body`), kept instead of re-encoding `body`.
         """
         now = self.clock.now()
         self._expire(now)
@@ -137,7 +144,7 @@ class Engine:
             scheduled = ready
         task = Task(
             task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
-            request_id=request_id, body=_compact(body), submit=now, scheduled=scheduled,
+            request_id=request_id, body=raw if raw is not None else _compact(body), submit=now, scheduled=scheduled,
             end=scheduled + run_s, final=final, code=code, message=message, failed_items=failed_items,
             poll_plan=poll_plan, extra={"input_duration": input_duration} if input_duration else None,
         )

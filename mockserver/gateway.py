@@ -97,13 +97,14 @@ class Gateway:
         call.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         call.query = scope.get("query_string", b"").decode("latin-1")
         if call.method == "POST":
-            chunks = []
-            more = True
-            while more:
-                message = await receive()
-                chunks.append(message.get("body", b""))
-                more = message.get("more_body", False)
-            call.body = b"".join(chunks)
+            message = await receive()
+            call.body = message.get("body", b"")
+            if message.get("more_body", False):  # a body in several pieces: gather the rest
+                chunks = [call.body]
+                while message.get("more_body", False):
+                    message = await receive()
+                    chunks.append(message.get("body", b""))
+                call.body = b"".join(chunks)
         status, payload, headers = await self.answer(kind, handler, call)
         raw = [_JSON, (b"content-length", str(len(payload)).encode())]
         raw.extend((k.encode(), v.encode()) for k, v in headers.items())

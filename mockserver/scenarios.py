@@ -139,6 +139,8 @@ class ScenarioQueue:
 
     def take(self, model: str, api_key: str) -> Scenario | None:
         """Pop (one use of) the first matching scenario."""
+        if not self.items:  # the usual case on the create path: nothing queued, no lock to take
+            return None
         with self._lock:
             for item in self.items:
                 if item.matches(model, api_key):

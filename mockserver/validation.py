@@ -90,6 +90,14 @@ def describe(error: ValidationError) -> str:
 def _get(doc: Any, dotted: str) -> Iterator[tuple[str, Any]]:
     """Yield (path, value) for a dotted path; `[]` fans out over list items."""
     parts = dotted.split(".")
+    if "[]" not in dotted:  # the common case: a plain path, no recursion needed
+        node = doc
+        for key in parts:
+            if not isinstance(node, Mapping) or key not in node:
+                return
+            node = node[key]
+        yield dotted, node
+        return
 
     def walk(node: Any, i: int, trail: list[str]) -> Iterator[tuple[str, Any]]:
         if i == len(parts):
@@ -189,12 +197,13 @@ def _without_nulls(body: Mapping[str, Any]) -> Mapping[str, Any]:
     """`input`/`parameters` fields sent as null count as absent: the official SDK sends `"prompt": null`
     whenever no prompt is given, and the documented effect-template examples do just that
     (official-sdk-wire-protocol.md §2.2; 003 L4546-4574)."""
-    cleaned = dict(body)
+    cleaned = None
     for part in ("input", "parameters"):
         value = body.get(part)
-        if isinstance(value, Mapping) and any(v is None for v in value.values()):
+        if isinstance(value, Mapping) and None in value.values():
+            cleaned = dict(body) if cleaned is None else cleaned
             cleaned[part] = {k: v for k, v in value.items() if v is not None}
-    return cleaned
+    return body if cleaned is None else cleaned
 
 
 def _deepest(error: ValidationError) -> ValidationError:

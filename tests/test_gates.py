@@ -130,3 +130,26 @@ def test_an_unencodable_answer_is_a_500_envelope_not_a_dropped_connection(mock, 
     assert r.status_code == 500
     assert r.json()["code"] == "InternalError"
     assert r.json()["request_id"] == r.headers["x-request-id"]
+
+
+def test_a_body_in_several_asgi_messages_is_reassembled(mock) -> None:
+    import asyncio
+
+    import orjson
+
+    raw = orjson.dumps(T2V)
+    pieces = [raw[:5], raw[5:20], raw[20:]]
+    sent: list[dict] = []  # type: ignore[type-arg]
+
+    async def receive() -> dict:  # type: ignore[type-arg]
+        body = pieces.pop(0)
+        return {"type": "http.request", "body": body, "more_body": bool(pieces)}
+
+    async def send(message: dict) -> None:  # type: ignore[type-arg]
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": VIDEO, "query_string": b"",
+             "headers": [(b"authorization", b"Bearer sk-chunked"), (b"x-dashscope-async", b"enable")]}
+    asyncio.run(mock.app(scope, receive, send))
+    assert sent[0]["status"] == 200
+    assert orjson.loads(sent[1]["body"])["output"]["task_status"] == "PENDING"
