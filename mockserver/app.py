@@ -1,4 +1,8 @@
-"""The app factory and the DashScope routes. Routes are thin: parse, call the engine, render."""
+"""The twin's state (`Twin`), and the app factory: the gateway in front, Starlette for the rest.
+
+The task endpoints live in api.py behind gateway.py; the Starlette side serves the upload policy and
+PostObject receiver, result files, the admin API and the spec. Routes are thin: parse, call, render.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from .registry import Registry
 from .scenarios import ScenarioQueue
 from .settings import Settings
 from .signing import UrlSigner
-from .spec import load_spec
+from .spec import Spec, load_spec
 from .store import open_store
 from .uploads import Uploads
 
@@ -39,7 +43,7 @@ class Twin:
     """Everything one mock instance holds; routes, the admin API and tests share it."""
 
     settings: Settings
-    spec: Any
+    spec: Spec
     registry: Registry
     catalog: ErrorCatalog
     clock: VirtualClock
