@@ -33,13 +33,17 @@ def serve(
     store: Annotated[str, typer.Option(help="memory or sqlite:PATH")] = "memory",
     admin_token: Annotated[str | None, typer.Option(help="Token for /__mock/* from non-loopback hosts.")] = None,
     limits: Annotated[bool | None, typer.Option(help="Concurrency lanes and rate limits (default: profile's).")] = None,
+    message_suffix: Annotated[bool, typer.Option(
+        help="End error messages with ' For details, see: <doc-url>', as the service does since 2025.")] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Keep uploaded files here instead of in memory.")] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .app import create_app
 
     settings = Settings.for_profile(profile, validation=validation, time_scale=time_scale, seed=seed,
                                     keys_file=keys, store=store, admin_token=admin_token, limits=limits,
-                                    result_host=f"http://{host}:{port}")
+                                    result_host=f"http://{host}:{port}", message_suffix=message_suffix,
+                                    data_dir=data_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     application = create_app(settings)
     twin = application.state.twin

@@ -153,3 +153,12 @@ def test_a_body_in_several_asgi_messages_is_reassembled(mock) -> None:
     asyncio.run(mock.app(scope, receive, send))
     assert sent[0]["status"] == 200
     assert orjson.loads(sent[1]["body"])["output"]["task_status"] == "PENDING"
+
+
+def test_message_suffix_is_configurable(make_mock) -> None:
+    # real-service-behavior.md §0.1: messages since ~2025 end with a doc link; older captures have none
+    plain = make_mock().http.post(VIDEO, json=T2V, headers={"X-DashScope-Async": "enable"}).json()
+    suffixed = make_mock(message_suffix=True).http.post(VIDEO, json=T2V, headers={"X-DashScope-Async": "enable"})
+    assert plain["message"] == "No API-key provided."
+    assert suffixed.json()["message"].startswith("No API-key provided. For details, see: https://")
+    assert suffixed.json()["code"] == "InvalidApiKey"
