@@ -411,8 +411,13 @@ class Engine:
         self._last_expiry = now
         gone_before = now - self.settings.task_ttl_s
         self.store.expire(gone_before)
-        for task_id in [k for k, v in self.journal.items() if v and v[-1]["t"] < gone_before]:
-            del self.journal[task_id]
+        # journals sit in first-poll order, and a task first polled before the cut-off was submitted before
+        # it: drop from the front until one is newer (no scan of every journal)
+        while self.journal:
+            oldest = next(iter(self.journal))
+            if self.journal[oldest][0]["t"] >= gone_before:
+                break
+            del self.journal[oldest]
 
     def reset(self, account: str | None = None) -> None:
         """Forget tasks, lanes and journals (all, or one account's)."""

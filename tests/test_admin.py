@@ -83,3 +83,13 @@ def test_seed_makes_ids_timings_and_urls_reproducible(make_mock) -> None:
 def test_served_spec(mock) -> None:
     doc = mock.http.get("/openapi.json", headers=AUTH).json()
     assert doc["openapi"].startswith("3.1")
+
+
+def test_journals_of_expired_tasks_are_dropped(mock) -> None:
+    old = mock.task_id("wan2.6-t2v")
+    mock.get(old)
+    mock.advance(24 * 3600 + 120)
+    new = mock.task_id("wan2.6-t2v")  # a create runs the amortized expiry sweep
+    mock.get(new)
+    assert old not in mock.twin.engine.journal
+    assert new in mock.twin.engine.journal
