@@ -86,7 +86,7 @@ def create(call: Call, twin: Twin, request_id: str) -> Reply:
     if twin.settings.limits and not twin.rates.allow(("submit", who.account, profile.name), profile.rps):
         raise twin.catalog.error("Throttling.RateQuota")
     if route.path == profile.sync_route:
-        report = inputs.check(twin, profile, body, who.account, call.headers)
+        report = inputs.check(twin, profile, body, who.account, call.headers, call.body)
         answer = twin.engine.generate_now(account=who.account, key_id=who.key_id, profile=profile, body=body,
                                           request_id=request_id, input_duration=report.input_duration)
         return Reply({"request_id": request_id, **answer}, headers={"x-request-id": request_id})
@@ -103,9 +103,7 @@ def create(call: Call, twin: Twin, request_id: str) -> Reply:
         if code not in twin.catalog:
             raise twin.catalog.error("InvalidParameter", f"X-Mock-Scenario: {code} is not a catalogue code")
         raise twin.catalog.error(code, scenario.message)
-    # a body with no URL and no data: URI has no input to check (most text-to-X creates)
-    has_inputs = b"://" in call.body or b"data:" in call.body
-    report = inputs.check(twin, profile, body, who.account, call.headers) if has_inputs else inputs.InputReport()
+    report = inputs.check(twin, profile, body, who.account, call.headers, call.body)
     error = twin.engine.validate_at_submit(profile, body)
     if error:
         raise twin.catalog.error("InvalidParameter", error)

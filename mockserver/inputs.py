@@ -487,8 +487,14 @@ class InputChecker:
 
 
 def check(twin: Twin, profile: ModelProfile, body: Mapping[str, Any], account: str,
-          headers: Mapping[str, str]) -> InputReport:
-    """The input checks of a create request (see the module docstring); raises the submit-time error."""
+          headers: Mapping[str, str], raw: bytes | None = None) -> InputReport:
+    """The input checks of a create request (see the module docstring); raises the submit-time error.
+
+    `raw` is the body as sent: when it holds no `://` and no `data:` there is no input to check, and the
+    parsed body need not be walked (most text-to-X creates).
+    """
+    if raw is not None and b"://" not in raw and b"data:" not in raw:
+        return InputReport()
     resolve = headers.get("x-dashscope-ossresourceresolve", "").strip().lower() == "enable"
     return InputChecker(twin).check(profile, body, account, resolve)
 
