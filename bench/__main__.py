@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,18 +27,13 @@ from typing import Any
 
 import httpx
 
+from mockserver.server import free_port
+
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 TASKS = int(os.environ.get("BENCH_TASKS", "1000000"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_ok(url: str, timeout: float = 20.0) -> None:
