@@ -141,16 +141,16 @@ def rss():
         if line.startswith('VmRSS'):
             return int(line.split()[1]) * 1024
 from mockserver import Settings
-from mockserver.app import build_twin
-twin = build_twin(Settings.for_profile('dev', frozen=True, log_requests=False))
+from mockserver.domain.state import build_state
+twin = build_state(Settings.for_profile('dev', frozen=True, log_requests=False))
 profile = twin.registry.model('wan2.6-t2v')
 body = {{'model': 'wan2.6-t2v', 'input': {{'prompt': 'a cat playing piano in a sunlit room'}},
         'parameters': {{'size': '1280*720', 'duration': 5}}}}
 base = rss(); t = time.perf_counter()
 for i in range({TASKS}):
-    twin.engine.create(account='acct-%d' % (i % 100), key_id='1', profile=profile, body=body,
-                       request_id=twin.engine.ids.uuid())
-print(json.dumps({{'tasks': len(twin.engine.store), 'rss_empty_mb': base / 2**20, 'rss_mb': rss() / 2**20,
+    twin.tasks.create(account='acct-%d' % (i % 100), key_id='1', profile=profile, body=body,
+                       request_id=twin.ids.uuid())
+print(json.dumps({{'tasks': len(twin.tasks.store), 'rss_empty_mb': base / 2**20, 'rss_mb': rss() / 2**20,
                   'create_per_s': {TASKS} / (time.perf_counter() - t)}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=HERE.parent)
@@ -163,8 +163,8 @@ print(json.dumps({{'tasks': len(twin.engine.store), 'rss_empty_mb': base / 2**20
 def spec_bench() -> dict[str, Any]:
     code = """
 import json, time
-from mockserver.spec import Spec, load_document
-from mockserver.registry import Registry
+from mockserver.spec.document import Spec, load_document
+from mockserver.spec.profiles import Registry
 t = time.perf_counter(); doc = load_document(); t_load = time.perf_counter() - t
 t = time.perf_counter(); spec = Spec(doc); reg = Registry(spec); t_index = time.perf_counter() - t
 names = sorted({p.schema_name for p in reg.models.values()})

@@ -184,7 +184,7 @@ class Core:
         """Raise RequestValidationError when `body` breaks the model's request schema (jsonschema)."""
         from jsonschema.exceptions import best_match
 
-        from mockserver.spec import load_spec
+        from mockserver.spec.document import load_spec
 
         info = MODELS.get(model)
         if info is None:

@@ -278,7 +278,7 @@ def render_async(sync_text: str) -> str:
 
 def main() -> None:
     """Write `_generated.py` from the spec (or check it with `--check`)."""
-    from mockserver.spec import load_document
+    from mockserver.spec.document import load_document
 
     outputs = {OUT_PATH: render(load_document()), ASYNC_PATH: render_async(SYNC_PATH.read_text(encoding="utf-8"))}
     if "--check" in sys.argv[1:]:

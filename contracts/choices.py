@@ -8,8 +8,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.registry import ModelProfile, Registry
-from mockserver.spec import Spec
+from mockserver.spec.document import Spec
+from mockserver.spec.profiles import ModelProfile, Registry
 
 # The cheapest image model: "wanx2.0-t2i-turbo — cheapest, basic quality" (api-catalog-003-partA.md,
 # 003 L179), at the smallest size its schema allows and one image, so a paid check costs one small image.

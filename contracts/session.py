@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mockserver.registry import Registry
-from mockserver.spec import SPEC_PATH, load_spec
+from mockserver.spec.document import SPEC_PATH, load_spec
+from mockserver.spec.profiles import Registry
 
 from .choices import Choices
 from .probe import Probe

@@ -11,10 +11,10 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
-from mockserver.registry import Registry
-from mockserver.spec import Spec
+from mockserver.spec.document import Spec
+from mockserver.spec.profiles import Registry
 
-_BASE = "urn:dashscope-spec"  # the id mockserver.spec registers the whole document under
+_BASE = "urn:dashscope-spec"  # the id mockserver.spec.document registers the whole document under
 _METHODS = ("get", "post", "put", "delete", "patch")
 
 

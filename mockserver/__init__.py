@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .app import Twin, create_app
+from .domain.state import Twin
+from .http.app import create_app
 from .server import MockServer
 from .settings import Settings
 

@@ -38,7 +38,7 @@ def serve(
     data_dir: Annotated[Path | None, typer.Option(help="Keep uploaded files here instead of in memory.")] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
-    from .app import create_app
+    from .http.app import create_app
 
     settings = Settings.for_profile(profile, validation=validation, time_scale=time_scale, seed=seed,
                                     keys_file=keys, store=store, admin_token=admin_token, limits=limits,

@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .task import TERMINAL
+from .domain.task import TERMINAL
 
 if TYPE_CHECKING:
     import httpx
     import uvicorn
 
-    from .app import Twin
-    from .clock import VirtualClock
+    from .domain.clock import VirtualClock
+    from .domain.state import Twin
     from .settings import Settings
     from .transport import AsyncMockTransport, MockTransport
 
@@ -93,7 +93,7 @@ class _Recorder:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        from .accounts import redact
+        from .domain.accounts import redact
 
         headers = {k.decode("latin-1").lower(): redact(v.decode("latin-1")) for k, v in scope["headers"]}
         body = b""
@@ -320,7 +320,7 @@ class DashScopeMock:
 
     def __init__(self, settings: Settings, api_key: str, namespace: str, socket: LazySocketServer,
                  sdk_sleep: str = "virtual") -> None:
-        from .app import create_app
+        from .http.app import create_app
 
         self.settings = settings
         self.api_key = api_key
@@ -419,7 +419,7 @@ class DashScopeMock:
     def queue_scenario(self, scenario: str, *, model: str | None = None, api_key: str | None = None,
                        times: int = 1) -> dict[str, Any]:
         """Queue a scenario (the DSL of mockserver.scenarios) for the next `times` creates that match."""
-        from .scenarios import parse
+        from .domain.scenarios import parse
 
         item = self.twin.scenarios.add(parse(scenario), model, api_key, times)
         return item.view()
@@ -442,20 +442,16 @@ class DashScopeMock:
         account = self.twin.keys.account_of(api_key or self.api_key)
         if account is None:
             return []
-        now = self.twin.clock.now()
-        return [t.task_id for t in self.twin.engine.store.by_account(account, 0.0, now + 1e9)]
+        return [t.task_id for t in self.twin.tasks.of_account(account, limit=1_000_000)]
 
     def status(self, task_id: str) -> str:
         """The status the task has now (UNKNOWN when the twin has no such task)."""
-        task = self.twin.engine.store.get(task_id)
-        if task is None:
-            return "UNKNOWN"
-        return self.twin.engine.status_at(task, self.twin.clock.now())
+        task = self.twin.tasks.find(task_id)
+        return "UNKNOWN" if task is None else self.twin.tasks.status(task)
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every GET of `task_id`, oldest first (faults injected instead of an answer included)."""
-        entries = list(self.twin.engine.journal.get(task_id, ()))
-        return [Poll(float(e["t"]), str(e["status"]), e.get("fault")) for e in entries]
+        return [Poll(p.at, p.status, p.fault) for p in self.twin.tasks.polls(task_id)]
 
     def _timeline(self, polls: list[Poll]) -> str:
         start = polls[0].at if polls else 0.0

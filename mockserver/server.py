@@ -10,7 +10,8 @@ from typing import Any
 
 import uvicorn
 
-from .app import Twin, create_app
+from .domain.state import Twin
+from .http.app import create_app
 from .settings import Settings
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .spec import SPEC_PATH
+from .spec.document import SPEC_PATH
 
 
 @dataclass(frozen=True)

@@ -91,5 +91,5 @@ def test_journals_of_expired_tasks_are_dropped(mock) -> None:
     mock.advance(24 * 3600 + 120)
     new = mock.task_id("wan2.6-t2v")  # a create runs the amortized expiry sweep
     mock.get(new)
-    assert old not in mock.twin.engine.journal
-    assert new in mock.twin.engine.journal
+    assert old not in mock.twin.journal
+    assert new in mock.twin.journal

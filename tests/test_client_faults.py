@@ -47,7 +47,7 @@ class Harness:
         return [outcome for k, _, outcome in self.flaky.log if k == kind]
 
     def stored(self) -> int:
-        return len(self.mock.twin.engine.store)
+        return len(self.mock.twin.tasks.store)
 
 
 @pytest.fixture(params=["sync", "async"])

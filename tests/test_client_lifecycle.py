@@ -199,7 +199,7 @@ def test_client_side_validation_names_the_field(mock: Mock) -> None:
     with pytest.raises(errors.RequestValidationError) as bad:
         client.create("wan2.2-t2v-plus", {"prompt": "x"}, {"duration": "five"})
     assert "duration" in str(bad.value)
-    assert mock.twin.engine.store.__len__() == 0  # nothing was sent
+    assert mock.twin.tasks.store.__len__() == 0  # nothing was sent
     assert client.create("wan2.2-t2v-plus", {"prompt": "x"}, {"duration": 5}).status == "PENDING"
 
 

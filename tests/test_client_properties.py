@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from clients import MODELS, DetectResult, Task, errors
 from clients.testing import bind
-from mockserver.registry import Registry
-from mockserver.spec import load_spec
-from mockserver.validation import RequestValidator
+from mockserver.domain.validation import RequestValidator
+from mockserver.spec.document import load_spec
+from mockserver.spec.profiles import Registry
 
 from .conftest import Mock
 

@@ -11,7 +11,7 @@ import pytest
 
 import clients
 from clients import _generated, codegen, errors, responses
-from mockserver.spec import load_document, load_spec
+from mockserver.spec.document import load_document, load_spec
 
 SPEC = load_spec()
 

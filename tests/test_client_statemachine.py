@@ -16,7 +16,7 @@ from clients import Task, errors
 from clients.responses import TERMINAL, status_rank
 from clients.testing import bind
 from mockserver import Settings
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
 from mockserver.transport import MockTransport
 
 from .conftest import Mock

@@ -22,9 +22,9 @@ import pytest
 from contracts.choices import PAID_MODEL
 from contracts.redact import find_secrets
 from mockserver import MockServer, Settings
-from mockserver.registry import Registry
-from mockserver.signing import ACCESS_KEY_ID
-from mockserver.spec import load_document, load_spec
+from mockserver.domain.oss import ACCESS_KEY_ID
+from mockserver.spec.document import load_document, load_spec
+from mockserver.spec.profiles import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk-test-contract-real-7"
@@ -65,8 +65,7 @@ def _prompted_tasks(server: MockServer) -> int:
     """Tasks on the service whose body has a prompt: the billable ones (free ones are sent without one)."""
     account = server.twin.keys.account_of(KEY)
     assert account is not None
-    now = server.twin.clock.now()
-    tasks = server.twin.engine.store.by_account(account, 0, now + 1e9)
+    tasks = server.twin.tasks.of_account(account, limit=1_000_000)
     return sum(1 for t in tasks if (t.request().get("input") or {}).get("prompt"))
 
 

@@ -20,8 +20,8 @@ from contracts.snapshots import SecretInSnapshot, load_snapshot, save_snapshot
 from contracts.spend import SpendCapReached, SpendLedger
 from contracts.target import Endpoint
 from contracts.validation import ResponseValidator
-from mockserver.registry import Registry
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
+from mockserver.spec.profiles import Registry
 
 KEY = "sk-test-redact-0042"
 SIGNATURE = "hYtUqvYDYnQxYS1RKPzU0nAPaR0%3D"

@@ -125,7 +125,7 @@ def test_every_response_has_a_request_id(mock) -> None:
 
 def test_an_unencodable_answer_is_a_500_envelope_not_a_dropped_connection(mock, monkeypatch) -> None:
     # an answer orjson cannot encode (here: an integer past 64 bits) must still reach the client
-    monkeypatch.setattr(mock.twin.engine, "query", lambda account, task_id: {"output": {"n": 2**70}})
+    monkeypatch.setattr(mock.app.api.renderer, "unknown", lambda task_id: {"output": {"n": 2**70}})
     r = mock.http.get("/api/v1/tasks/x", headers=AUTH)
     assert r.status_code == 500
     assert r.json()["code"] == "InternalError"

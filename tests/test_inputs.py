@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from mockserver import artifacts
-from mockserver.inputs import decode_data_uri, media_fields, probe, url_ok
-from mockserver.spec import load_spec
+from mockserver.domain.inputs import url_ok
+from mockserver.domain.media_fields import media_fields
+from mockserver.formats import mp4, png, wav
+from mockserver.formats.sniff import decode_data_uri, probe
+from mockserver.spec.document import load_spec
 from tests.conftest import Mock
 
 IMG = "https://cdn.example.com/a.png"
@@ -59,8 +61,9 @@ def test_every_input_error_is_a_catalogue_message_of_its_code() -> None:
 
 
 def test_probe_reads_formats_sizes_and_durations() -> None:
-    png = probe(artifacts.image(300, 200, (1, 2, 3)))
-    assert png is not None and (png.format, png.kind, png.width, png.height) == ("png", "image", 300, 200)
+    png_probe = probe(png.image(300, 200, (1, 2, 3)))
+    assert png_probe is not None
+    assert (png_probe.format, png_probe.kind, png_probe.width, png_probe.height) == ("png", "image", 300, 200)
     jpg = probe(jpeg(1440, 1797))
     assert jpg is not None and (jpg.format, jpg.width, jpg.height) == ("jpeg", 1440, 1797)
     vp8x = b"RIFF\x00\x00\x00\x00WEBPVP8X" + bytes(8) + (799).to_bytes(3, "little") + (599).to_bytes(3, "little")
@@ -68,10 +71,11 @@ def test_probe_reads_formats_sizes_and_durations() -> None:
     assert webp is not None and (webp.format, webp.width, webp.height) == ("webp", 800, 600)
     bmp = probe(b"BM" + bytes(16) + struct.pack("<ii", 64, -32) + bytes(30))
     assert bmp is not None and (bmp.format, bmp.width, bmp.height) == ("bmp", 64, 32)
-    wav = probe(artifacts.wav(2.5))
-    assert wav is not None and (wav.format, wav.kind, wav.duration) == ("wav", "audio", 2.5)
-    mp4 = probe(artifacts.video(480, 360, 15, 3.0))
-    assert mp4 is not None and (mp4.format, mp4.kind, mp4.width, mp4.height, mp4.duration) == (
+    wav_probe = probe(wav.wav(2.5))
+    assert wav_probe is not None and (wav_probe.format, wav_probe.kind, wav_probe.duration) == ("wav", "audio", 2.5)
+    mp4_probe = probe(mp4.video(480, 360, 15, 3.0))
+    assert mp4_probe is not None
+    assert (mp4_probe.format, mp4_probe.kind, mp4_probe.width, mp4_probe.height, mp4_probe.duration) == (
         "mp4", "video", 480, 360, 3.0)
     mp3 = probe(b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + bytes(16000 - 4))  # 128 kbps
     assert mp3 is not None and mp3.format == "mp3" and mp3.duration == pytest.approx(1.0)
@@ -116,14 +120,14 @@ def i2i(url: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("uri", "code", "message"), [
-    (data_uri("image/png", artifacts.image(100, 500, (1, 1, 1))), "InvalidFile.Resolution",
+    (data_uri("image/png", png.image(100, 500, (1, 1, 1))), "InvalidFile.Resolution",
      "The image resolution is invalid, please make sure that the largest length of image is smaller than 5000, "
      "and the smallest length of image is larger than 384."),
     (data_uri("image/png", jpeg(800, 800)), "InvalidFile.Format", None),
     (data_uri("image/gif", b"GIF89a" + struct.pack("<HH", 800, 800) + bytes(8)), "InvalidFile.Format", None),
     (data_uri("image/png", b"\x00" * 64), "InvalidFile.Openerror", None),
     ("data:image/png;base64,@@@@", "InvalidFile.Openerror", None),
-    (data_uri("image/png", artifacts.image(800, 800, (1, 1, 1)) + b"\x00" * (10 << 20)), "InvalidFile.Size",
+    (data_uri("image/png", png.image(800, 800, (1, 1, 1)) + b"\x00" * (10 << 20)), "InvalidFile.Size",
      "Invalid file size. The video/audio/image file size must be less than 10MB."),
 ], ids=["too-small", "mime-mismatch", "format", "not-media", "bad-base64", "too-big"])
 def test_data_uri_violations_at_submit(mock: Mock, uri: str, code: str, message: str | None) -> None:
@@ -134,12 +138,12 @@ def test_data_uri_violations_at_submit(mock: Mock, uri: str, code: str, message:
 
 
 def test_a_good_data_uri_passes(mock: Mock) -> None:
-    assert outcome(mock, I2I, i2i(data_uri("image/png", artifacts.image(400, 600, (1, 1, 1)))))[:2] == (
+    assert outcome(mock, I2I, i2i(data_uri("image/png", png.image(400, 600, (1, 1, 1)))))[:2] == (
         200, "SUCCEEDED")
     assert outcome(mock, I2I, i2i(data_uri("image/jpeg", jpeg(1024, 768))))[:2] == (200, "SUCCEEDED")
 
 
-S2V = {"input": {"image_url": IMG, "audio_url": data_uri("audio/wav", artifacts.wav(25))},
+S2V = {"input": {"image_url": IMG, "audio_url": data_uri("audio/wav", wav.wav(25))},
        "parameters": {"resolution": "480P"}}  # s2v audio: at most 20 s
 
 
@@ -208,13 +212,11 @@ def test_undownloadable_marks_are_managed_by_the_admin_api(mock: Mock) -> None:
 
 def test_an_input_duration_carries_into_the_output(mock: Mock) -> None:
     body = {"model": "wan2.2-s2v", **S2V, "input": {**S2V["input"], "audio_url": data_uri(
-        "audio/x-wav", artifacts.wav(7.5))}}
+        "audio/x-wav", wav.wav(7.5))}}
     task_id = mock.task_id("wan2.2-s2v", body=body)
     mock.advance(30)
     got = mock.get(task_id)
     assert got["output"]["task_status"] == "SUCCEEDED"
-    task = mock.twin.engine.store.get(task_id)
+    task = mock.twin.tasks.find(task_id)
     assert task is not None
-    profile = mock.twin.registry.model("wan2.2-s2v")
-    assert profile is not None
-    assert mock.twin.engine.facts(task, profile).output_duration == 7.5
+    assert mock.twin.tasks.facts(task).output_duration == 7.5

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from mockserver.registry import Registry
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
+from mockserver.spec.profiles import Registry
 from tests.conftest import AUTH
 
 SPEC = load_spec()
@@ -47,7 +47,7 @@ def test_every_model_lives_pending_running_succeeded_then_unknown(mock, model: s
     precise = [p.replace(microsecond=0) if len(t) == 19 else p for p, t in zip(parsed, times, strict=True)]
     assert precise[0] <= precise[1]
     assert precise[2] >= (precise[1].replace(microsecond=0) if len(times[2]) == 19 else precise[1])
-    if profile.output.get("task_metrics"):
+    if profile.output.task_metrics:
         assert out["task_metrics"]["SUCCEEDED"] == out["task_metrics"]["TOTAL"] >= 1
     mock.advance(24 * 3600)
     expired = mock.get(task_id)
@@ -178,7 +178,7 @@ def test_list_time_window(mock) -> None:
     now = mock.twin.clock.now()
     from datetime import datetime
 
-    from mockserver.clock import CST
+    from mockserver.domain.clock import CST
 
     def stamp(ts: float) -> str:
         return datetime.fromtimestamp(ts, CST).strftime("%Y%m%d%H%M%S")
@@ -198,7 +198,7 @@ def test_list_time_window(mock) -> None:
 
 def test_expired_tasks_leave_the_store(mock) -> None:
     mock.task_id("wan2.6-t2v")
-    assert len(mock.twin.engine.store) == 1
+    assert len(mock.twin.tasks.store) == 1
     mock.advance(24 * 3600 + 120)
     mock.task_id("wan2.6-t2v")  # a create triggers the amortized expiry sweep
-    assert len(mock.twin.engine.store) == 1
+    assert len(mock.twin.tasks.store) == 1

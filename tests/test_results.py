@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import av
 import pytest
 
-from mockserver import artifacts
+from mockserver.formats import mp4, wav
+from mockserver.wire.signing import UrlSigner
 from tests.conftest import AIGC, ASYNC, Mock
 
 IMG = "https://cdn.example.com/a.png"
@@ -53,8 +54,8 @@ def probe_image(data: bytes) -> tuple[str, int, int, bytes]:
         return container.streams.video[0].codec_context.name, frame.width, frame.height, bytes(frame.planes[0])[:3]
 
 
-VIDEO = artifacts.video(480, 360, 15, 3.0)  # a 3 s input clip
-WAV4 = artifacts.wav(4.0)
+VIDEO = mp4.video(480, 360, 15, 3.0)  # a 3 s input clip
+WAV4 = wav.wav(4.0)
 
 # (model, input, parameters, expected (width, height, fps, seconds)); expectations come from the docs, not the mock
 FAMILIES: list[tuple[str, dict[str, Any], dict[str, Any], tuple[int, int, int, float]]] = [
@@ -146,7 +147,7 @@ def test_urls_expire_24_hours_after_the_end_on_the_virtual_clock(mock: Mock) -> 
     out = finish(mock, "wanx2.1-t2i-turbo", {"prompt": "a cat"}, {"n": 1})
     url = out["results"][0]["url"]
     expires = int(parse_qs(urlsplit(url).query)["Expires"][0])
-    end = mock.twin.engine.store.get(out["task_id"]).end  # type: ignore[union-attr]
+    end = mock.twin.tasks.find(out["task_id"]).end  # type: ignore[union-attr]
     assert expires == int(end + 86400)
     mock.advance(expires - mock.twin.clock.now() - 1)
     assert fetch(mock, url).status_code == 200
@@ -178,8 +179,8 @@ def test_unsigned_and_foreign_key_urls_are_refused(mock: Mock) -> None:
 def test_a_signed_url_of_an_unfinished_task_is_no_such_key(mock: Mock) -> None:
     task_id = mock.task_id("wan2.6-t2v", body={"model": "wan2.6-t2v", "input": {"prompt": "p"}},
                            headers={**ASYNC, "X-Mock-Scenario": "pending:60s,succeeded"})
-    signer = mock.twin.signer
-    task = mock.twin.engine.store.get(task_id)
+    signer = UrlSigner(mock.twin.url_secret)
+    task = mock.twin.tasks.find(task_id)
     assert task is not None
     path = signer.path_for(task_id, task.end, f"{task_id}.mp4")
     url = signer.sign("http://127.0.0.1", path, int(mock.twin.clock.now() + 3600))
@@ -199,15 +200,16 @@ def test_a_failed_task_has_no_file(mock: Mock) -> None:
     task_id = r.json()["output"]["task_id"]
     mock.advance(30)
     assert mock.get(task_id)["output"]["task_status"] == "FAILED"
-    task = mock.twin.engine.store.get(task_id)
+    task = mock.twin.tasks.find(task_id)
     assert task is not None
-    path = mock.twin.signer.path_for(task_id, task.end, f"{task_id}.mp4")
-    r = fetch(mock, mock.twin.signer.sign("http://x", path, int(mock.twin.clock.now() + 60)))
+    signer = UrlSigner(mock.twin.url_secret)
+    path = signer.path_for(task_id, task.end, f"{task_id}.mp4")
+    r = fetch(mock, signer.sign("http://x", path, int(mock.twin.clock.now() + 60)))
     assert r.status_code == 404 and _xml(r)[0] == "NoSuchKey"
 
 
 def test_generated_video_decodes_to_the_task_colour() -> None:
-    data = artifacts.video(64, 48, 25, 1.0, (200, 30, 90))
+    data = mp4.video(64, 48, 25, 1.0, (200, 30, 90))
     with av.open(io.BytesIO(data)) as container:
         frames = list(container.decode(video=0))
     assert len(frames) == 25

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.scenarios import ScenarioError, parse
+from mockserver.domain.scenarios import ScenarioError, parse
 from tests.conftest import AIGC, ASYNC, AUTH, KEY
 
 VIDEO = AIGC + "video-generation/video-synthesis"

@@ -23,7 +23,7 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from mockserver import Settings, create_app
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
 
 LONG = "SCHEMATHESIS_MAX_EXAMPLES" in os.environ
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
@@ -131,7 +131,7 @@ def test_stateful_links(profile: str) -> None:
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": self.headers}
 
-    polled = len(twin.engine.journal)
+    polled = len(twin.journal)
     run: Callable[..., None] = Machine.run
     run(settings=_settings(max(10, MAX_EXAMPLES), stateful_step_count=6 if not LONG else 12))
-    assert len(twin.engine.journal) > polled, "no scenario followed a create's link to query its task"
+    assert len(twin.journal) > polled, "no scenario followed a create's link to query its task"

@@ -10,7 +10,7 @@ import dashscope
 import pytest
 from dashscope import ImageSynthesis, VideoSynthesis
 
-from mockserver import artifacts
+from mockserver.formats import png, wav
 from mockserver.pytest_plugin import DashScopeMock, WireRecord
 
 pytestmark = pytest.mark.dashscope_mock(frozen=True)
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.dashscope_mock(frozen=True)
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working directory holding a valid image and a short WAV (the mock inspects uploaded media)."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "first.png").write_bytes(artifacts.image(1024, 768, (10, 20, 30)))
-    (tmp_path / "voice.wav").write_bytes(artifacts.wav(5))
+    (tmp_path / "first.png").write_bytes(png.image(1024, 768, (10, 20, 30)))
+    (tmp_path / "voice.wav").write_bytes(wav.wav(5))
     return tmp_path
 
 

@@ -189,7 +189,7 @@ def test_wait_keeps_polling_through_503_and_stops_on_429(dashscope_mock: DashSco
 
 
 def _plan(**kw: Any) -> Any:
-    from mockserver.faults import FaultPlan
+    from mockserver.domain.faults import FaultPlan
 
     return FaultPlan(on=["query"], seed=7, **kw)
 

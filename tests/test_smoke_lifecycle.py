@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.registry import Registry
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
+from mockserver.spec.profiles import Registry
 
 MODELS = sorted(Registry(load_spec()).models)
 

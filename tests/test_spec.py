@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
 import pytest
 from openapi_spec_validator import validate
 
-from mockserver.registry import Registry
-from mockserver.spec import AIGC_PREFIX, load_document, load_spec
+from mockserver.spec.document import AIGC_PREFIX, load_document, load_spec
+from mockserver.spec.profiles import Registry
 from tests.spec.seeds import curl_bodies, model_names
 
 SPEC = load_spec()
@@ -45,8 +46,8 @@ def test_models_not_in_the_seeds_cite_the_reference_they_come_from() -> None:
     for name, profile in REGISTRY.models.items():
         if name in in_seeds:
             continue
-        sources = " ".join(str(d) for d in profile.raw.get("docs", []))
-        sources += " " + " ".join(str(c) for c in profile.raw.get("choices", []) or [])
+        sources = " ".join(str(d) for d in profile.docs)
+        sources += " " + " ".join(str(c) for c in profile.choices)
         assert re.search(r"\.md|reference|SDK|sdk|captur", sources), f"{name} names no source: {sources!r}"
 
 
@@ -100,10 +101,10 @@ def test_model_extensions_are_complete_and_consistent() -> None:
         assert p.validation in ("submit", "deferred"), name
         assert p.output_kind in ("video", "image", "template", "json"), name
         assert p.result_schema in SPEC.schemas, name
-        assert p.raw.get("docs"), name
+        assert p.docs, name
         if p.mode == "async":
-            assert p.run_s > 0 and p.rps > 0 and p.concurrency >= 1, name
-        table = p.media.get("table")
+            assert p.timing.run_s > 0 and p.rps > 0 and p.concurrency >= 1, name
+        table = p.media.table
         assert table is None or table in SPEC.resolutions, name
         assert SPEC.schemas[p.schema_name]["properties"]["model"]["enum"] == list(
             SPEC.schemas[p.schema_name]["x-dashscope-model"]["names"]), name
@@ -137,3 +138,18 @@ def test_catalogue_holds_the_captured_errors(code: str, status: int, message: st
     assert entry["status"] == status
     if message is not None:
         assert message in entry["messages"]
+
+
+def test_an_unknown_model_extension_key_fails_at_load() -> None:
+    from mockserver.spec.document import Spec
+    from mockserver.spec.profiles import SpecError
+
+    doc = copy.deepcopy(SPEC.doc)
+    name = next(iter(SPEC.model_schemas()))
+    doc["components"]["schemas"][name]["x-dashscope-model"]["output"]["feild"] = "video_url"  # a typo
+    with pytest.raises(SpecError, match=r"output: unknown key\(s\) feild"):
+        Registry(Spec(doc))
+    doc = copy.deepcopy(SPEC.doc)
+    doc["components"]["schemas"][name]["x-dashscope-model"]["timeing"] = {}
+    with pytest.raises(SpecError, match="timeing"):
+        Registry(Spec(doc))

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from mockserver.registry import ModelProfile, Registry
-from mockserver.spec import load_spec
-from mockserver.validation import RequestValidator
+from mockserver.domain.validation import RequestValidator
+from mockserver.spec.document import load_spec
+from mockserver.spec.profiles import ModelProfile, Registry
 
 SPEC = load_spec()
 REGISTRY = Registry(SPEC)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.domain.task import Task
 from mockserver.store import MemoryStore, SqliteStore, open_store
-from mockserver.task import Task
 
 
 def task(i: int, account: str = "a", submit: float = 1000.0) -> Task:

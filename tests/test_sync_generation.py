@@ -9,7 +9,7 @@ import pytest
 from dashscope.aigc.image_generation import ImageGeneration
 
 from mockserver.pytest_plugin import DashScopeMock
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
 from tests.conftest import AIGC, ASYNC, AUTH
 
 SYNC = AIGC + "multimodal-generation/generation"

@@ -15,11 +15,11 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockserver import artifacts
+from mockserver.formats import png
 from mockserver.pytest_plugin import DashScopeMock
 from tests.conftest import ASYNC, AUTH, Mock
 
-PNG = artifacts.image(640, 480, (10, 200, 40))
+PNG = png.image(640, 480, (10, 200, 40))
 MODEL = "wan2.2-i2v-plus"
 RESOLVE = {**ASYNC, "X-DashScope-OssResourceResolve": "enable"}
 OTHER = {"Authorization": "Bearer sk-test-other-account"}
@@ -224,7 +224,7 @@ def test_oss_errors_come_at_submit_even_for_deferred_models(make_mock: Callable[
 
 def test_an_uploaded_file_is_checked_against_the_field_limits(mock: Mock) -> None:
     data = policy(mock)["data"]
-    tiny = artifacts.image(100, 100, (1, 2, 3))  # img_url needs 360-2000 px
+    tiny = png.image(100, 100, (1, 2, 3))  # img_url needs 360-2000 px
     assert upload(mock, data, content=tiny).status_code == 200
     r = mock.create(MODEL, body=i2v("oss://" + data["upload_dir"] + "/a.png"), headers=RESOLVE)
     assert r.status_code == 400 and r.json()["code"] == "InvalidFile.Resolution"
@@ -262,7 +262,7 @@ def test_sdk_image_synthesis_uploads_plain_local_paths(dashscope_mock: DashScope
     from dashscope import ImageSynthesis
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "a.png").write_bytes(artifacts.image(600, 600, (9, 9, 9)))
+    (tmp_path / "a.png").write_bytes(png.image(600, 600, (9, 9, 9)))
     # base and mask share a basename: one policy, the same key uploaded twice (§5.6)
     rsp = ImageSynthesis.call(model="wanx2.1-imageedit", prompt="make it blue", function="stylization_all",
                               base_image_url="./a.png", mask_image_url="a.png", n=1)

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from mockserver.registry import Registry
-from mockserver.spec import load_spec
+from mockserver.spec.document import load_spec
+from mockserver.spec.profiles import Registry
 from tests.test_spec_constraints import first_example, probes, set_path, unset_path
 
 SPEC = load_spec()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from ..task import Task
+from ..domain.task import Task
 
 
 class TaskStore(Protocol):

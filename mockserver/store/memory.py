@@ -7,7 +7,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 
-from ..task import Task
+from ..domain.task import Task
 
 
 class MemoryStore:

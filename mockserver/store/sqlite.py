@@ -9,7 +9,7 @@ from pathlib import Path
 
 import orjson
 
-from ..task import Task
+from ..domain.task import Task
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (

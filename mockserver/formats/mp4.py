@@ -1,4 +1,4 @@
-"""Deterministic result files: H.264 MP4 videos and PNG images, built in pure Python and cached.
+"""Deterministic result videos: solid-colour H.264 in MP4, built in pure Python and cached.
 
 The video is one solid colour. Its H.264 stream is written by hand (no encoder at runtime): an IDR picture in
 which every macroblock is I_16x16 with DC prediction, where only the first macroblock carries a DC
@@ -10,9 +10,7 @@ once, and a few bytes per frame (ITU-T H.264 §7.3, §8.3.1.2.3, §8.5.10, §9.2
 from __future__ import annotations
 
 import functools
-import hashlib
 import struct
-import zlib
 from dataclasses import dataclass
 
 # ---- bits -------------------------------------------------------------------------------------------
@@ -284,80 +282,9 @@ def mp4(stream: Stream, width: int, height: int, fps: int) -> bytes:
     return ftyp + moov(head) + _box(b"mdat", *samples)
 
 
-def colour_of(seed: str) -> tuple[int, int, int]:
-    """A stable, clearly visible colour for `seed` (a task id)."""
-    d = hashlib.sha256(seed.encode()).digest()
-    return 48 + d[0] % 160, 48 + d[1] % 160, 48 + d[2] % 160
-
-
 @functools.lru_cache(maxsize=32)
 def video(width: int, height: int, fps: int, duration: float, rgb: tuple[int, int, int] = (128, 128, 128)) -> bytes:
     """An MP4 (H.264) of a solid colour: width x height, `fps` frames a second, `duration` seconds."""
     even_w, even_h = width + width % 2, height + height % 2  # 4:2:0 crops in steps of two pixels
     frames = max(1, round(duration * fps))
     return mp4(h264(even_w, even_h, fps, frames, rgb), even_w, even_h, fps)
-
-
-# ---- PNG --------------------------------------------------------------------------------------------
-
-_ROWS_PER_CHUNK = 64
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _adler_combine(adler1: int, adler2: int, len2: int) -> int:
-    """adler32(A + B) from adler32(A), adler32(B) and len(B) (zlib's adler32_combine)."""
-    base = 65521
-    rem = len2 % base
-    sum1 = adler1 & 0xFFFF
-    sum2 = (rem * sum1) % base
-    sum1 = (sum1 + (adler2 & 0xFFFF) + base - 1) % base
-    sum2 = (sum2 + (adler1 >> 16) + (adler2 >> 16) + base - rem) % base
-    return (sum2 << 16) | sum1
-
-
-@functools.lru_cache(maxsize=32)
-def image(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A PNG of a solid colour (8-bit RGB), width x height.
-
-    Row 0 is stored as is and every later row with the Up filter, i.e. all zeros. A block of zero rows is
-    compressed once, ended with a full flush (no back-references across it), and repeated, so the cost does
-    not grow with the pixel count (RFC 1951 §3.2.3, RFC 1950 adler32).
-    """
-    first = b"\x00" + bytes(rgb) * width
-    zero_rows = (b"\x02" + b"\x00" * (3 * width)) * _ROWS_PER_CHUNK
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-    head = comp.compress(first) + comp.flush(zlib.Z_FULL_FLUSH)
-    adler = zlib.adler32(first)
-    rest = height - 1
-    whole, tail = divmod(rest, _ROWS_PER_CHUNK)
-    block = zlib.compressobj(6, zlib.DEFLATED, -15)
-    block_bytes = block.compress(zero_rows) + block.flush(zlib.Z_FULL_FLUSH)
-    parts = [b"\x78\x9c", head, block_bytes * whole]
-    block_adler = zlib.adler32(zero_rows)
-    for _ in range(whole):
-        adler = _adler_combine(adler, block_adler, len(zero_rows))
-    last = zero_rows[: tail * (1 + 3 * width)]
-    adler = zlib.adler32(last, adler)
-    end = zlib.compressobj(6, zlib.DEFLATED, -15)
-    parts.append(end.compress(last) + end.flush(zlib.Z_FINISH))
-    parts.append(struct.pack(">I", adler & 0xFFFFFFFF))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
-
-
-# ---- WAV --------------------------------------------------------------------------------------------
-
-
-def wav(seconds: float, rate: int = 8000) -> bytes:
-    """A silent 8-bit mono PCM WAV of `seconds` (input fixtures: s2v and friends read audio durations)."""
-    size = round(seconds * rate)
-    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate, 1, 8)
-    body = b"WAVE" + _riff(b"fmt ", fmt) + _riff(b"data", b"\x80" * size)
-    return b"RIFF" + struct.pack("<I", len(body)) + body
-
-
-def _riff(kind: bytes, data: bytes) -> bytes:
-    return kind + struct.pack("<I", len(data)) + data + b"\x00" * (len(data) & 1)

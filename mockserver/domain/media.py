@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .registry import ModelProfile
+from ..spec.profiles import MediaRules, ModelProfile
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[*xX]\s*(\d+)\s*$")
 
@@ -76,60 +76,60 @@ def facts(profile: ModelProfile, body: Mapping[str, Any], tables: Mapping[str, A
           input_duration: float | None = None) -> Facts:
     """Work out the task's output media from its request (defaults where the request is silent)."""
     rules = profile.media
-    count_raw = lookup(body, profile.output.get("count"))
-    count = count_raw if isinstance(count_raw, int) and count_raw > 0 else int(profile.output.get("count_default", 1))
-    tier = lookup(body, rules.get("resolution")) or rules.get("default_resolution")
+    count_raw = lookup(body, profile.output.count)
+    count = count_raw if isinstance(count_raw, int) and count_raw > 0 else int(profile.output.count_default)
+    tier = lookup(body, rules.resolution) or rules.default_resolution
     w, h, ratio = _size(rules, body, tables, tier)
     fps = _fps(rules, body, tier)
-    default_duration = float(rules.get("default_duration", 5))
+    default_duration = float(rules.default_duration)
     in_dur = float(input_duration) if input_duration else default_duration
-    if rules.get("fixed_duration"):
-        duration = float(rules["fixed_duration"])
-    elif rules.get("duration_from_input"):
+    if rules.fixed_duration:
+        duration = float(rules.fixed_duration)
+    elif rules.duration_from_input:
         duration = in_dur
     else:
-        raw = lookup(body, rules.get("duration"))
+        raw = lookup(body, rules.duration)
         duration = float(raw) if isinstance(raw, (int, float)) and raw > 0 else default_duration
-    has_input = bool(rules.get("duration_from_input") or input_duration)
+    has_input = bool(rules.duration_from_input or input_duration)
     return Facts(w, h, fps, duration, in_dur if has_input else 0.0, count, ratio or _ratio_of(w, h))
 
 
-def _size(rules: Mapping[str, Any], body: Mapping[str, Any], tables: Mapping[str, Any],
+def _size(rules: MediaRules, body: Mapping[str, Any], tables: Mapping[str, Any],
           tier: Any) -> tuple[int, int, str | None]:
     """(width, height, ratio) from, in order: an explicit size, a ratio lookup, a tier table, the default."""
-    ratio = lookup(body, rules.get("ratio")) or rules.get("default_ratio")
-    if rules.get("ratio_when") and lookup(body, rules["ratio_when"]) is not True:
+    ratio = lookup(body, rules.ratio) or rules.default_ratio
+    if rules.ratio_when and lookup(body, rules.ratio_when) is not True:
         ratio = None  # the ratio only applies when its switch is on (openapi/README.md media.ratio_when)
-    if rules.get("ratio_from_bbox") and rules.get("sizes"):
-        box = lookup(body, rules["ratio_from_bbox"])
+    if rules.ratio_from_bbox and rules.sizes:
+        box = lookup(body, rules.ratio_from_bbox)
         if isinstance(box, list) and len(box) == 4 and all(isinstance(v, (int, float)) for v in box):
             bw, bh = abs(box[2] - box[0]) or 1, abs(box[3] - box[1]) or 1
-            ratio = min(rules["sizes"], key=lambda r: abs(_ratio_value(str(r)) - bw / bh))
-    size = parse_size(lookup(body, rules.get("size")))
-    if size is None and ratio and isinstance(rules.get("sizes"), Mapping):
-        size = parse_size(rules["sizes"].get(str(ratio)))
-    if size is None and tier and rules.get("table"):
-        row = tables.get(str(rules["table"]), {}).get(str(tier).upper(), {})
+            ratio = min(rules.sizes, key=lambda r: abs(_ratio_value(str(r)) - bw / bh))
+    size = parse_size(lookup(body, rules.size))
+    if size is None and ratio and isinstance(rules.sizes, Mapping):
+        size = parse_size(rules.sizes.get(str(ratio)))
+    if size is None and tier and rules.table:
+        row = tables.get(str(rules.table), {}).get(str(tier).upper(), {})
         if isinstance(row, Mapping) and row:
             size = parse_size(row.get(str(ratio)) if ratio else None) or parse_size(
                 row.get("16:9", next(iter(row.values()))))
-    short = lookup(body, rules.get("short_side"))
+    short = lookup(body, rules.short_side)
     if size is None and isinstance(short, int) and short > 0:
         size = (_even(short * 16 / 9), short)  # the aspect follows the input video, which the mock never sees
     if size is None:
-        size = parse_size(rules.get("default_size")) or (1280, 720)
+        size = parse_size(rules.default_size) or (1280, 720)
     return size[0], size[1], str(ratio) if ratio else None
 
 
-def _fps(rules: Mapping[str, Any], body: Mapping[str, Any], tier: Any) -> int:
+def _fps(rules: MediaRules, body: Mapping[str, Any], tier: Any) -> int:
     """Frames per second: from a request field, a map keyed by a request field or the tier, or a constant."""
-    rule = rules.get("fps", 30)
-    if rules.get("fps_from"):
-        raw = lookup(body, rules["fps_from"])
+    rule = rules.fps
+    if rules.fps_from:
+        raw = lookup(body, rules.fps_from)
         if isinstance(raw, (int, float)) and raw > 0:
             return int(raw)
     if isinstance(rule, Mapping):
-        key = lookup(body, rules["fps_by"]) if rules.get("fps_by") else (str(tier).upper() if tier else None)
+        key = lookup(body, rules.fps_by) if rules.fps_by else (str(tier).upper() if tier else None)
         picked = rule.get(key) if key is not None else None
         return int(picked if picked is not None else next(iter(rule.values()), 30))
     return int(rule)

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DashScopeError, ErrorCatalog
+from ..spec.catalog import DashScopeError, ErrorCatalog
 
 
 @dataclass(frozen=True, slots=True)

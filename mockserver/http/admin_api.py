@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .clock import format_cst
-from .errors import DashScopeError
-from .faults import FaultPlan
-from .scenarios import ScenarioError, parse
-
-if TYPE_CHECKING:
-    from .app import Twin
+from ..domain.clock import format_cst
+from ..domain.faults import FaultPlan
+from ..domain.scenarios import ScenarioError, parse
+from ..domain.state import Twin
+from ..spec.catalog import DashScopeError
 
 
 def _loopback(request: Request) -> bool:
@@ -37,7 +35,7 @@ def _reply(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-AdminHandler = Callable[[Request, "Twin"], Awaitable[Any]]
+AdminHandler = Callable[[Request, Twin], Awaitable[Any]]
 
 
 def _guard(twin: Twin, handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
@@ -67,7 +65,7 @@ async def _body(request: Request) -> dict[str, Any]:
 async def health(request: Request, twin: Twin) -> Any:
     """Liveness plus a few counters."""
     return {"status": "ok", "profile": twin.settings.profile, "validation": twin.settings.validation,
-            "tasks": len(twin.engine.store), "models": len(twin.registry.models), "clock": twin.clock.state()}
+            "tasks": len(twin.tasks.store), "models": len(twin.registry.models), "clock": twin.clock.state()}
 
 
 async def clock(request: Request, twin: Twin) -> Any:
@@ -91,20 +89,16 @@ async def reset(request: Request, twin: Twin) -> Any:
         account = twin.keys.account_of(str(data["api_key"]))
         if account is None:
             raise ValueError("that api_key is not accepted by this mock")
-    twin.engine.reset(account)
-    if account is None:
-        twin.scenarios.clear()
-        twin.rates.reset()
-        twin.undownloadable.clear()
+    twin.reset(account)
     return {"reset": account or "all"}
 
 
 def _task_view(twin: Twin, task_id: str) -> dict[str, Any]:
-    task = twin.engine.store.get(task_id)
+    task = twin.tasks.find(task_id)
     if task is None:
         raise KeyError(f"no task {task_id}")
     row = task.to_row()
-    row["status"] = twin.engine.status_at(task, twin.clock.now())
+    row["status"] = twin.tasks.status(task)
     row["journal"] = _polls(twin, task_id)
     return row
 
@@ -119,15 +113,14 @@ async def tasks(request: Request, twin: Twin) -> Any:
         account = twin.keys.account_of(request.query_params["api_key"])
     if not account:
         raise ValueError("give ?account= or ?api_key=")
-    now = twin.clock.now()
-    rows = list(twin.engine.store.by_account(account, 0, now + 1e9))[:100]
-    return {"tasks": [{"task_id": t.task_id, "model": t.model, "status": twin.engine.status_at(t, now)}
-                      for t in rows]}
+    return {"tasks": [{"task_id": t.task_id, "model": t.model, "status": twin.tasks.status(t)}
+                      for t in twin.tasks.of_account(account)]}
 
 
 def _polls(twin: Twin, task_id: str) -> list[dict[str, Any]]:
     """The task's journal, each poll with its virtual time also as a CST timestamp."""
-    return [{**p, "at": format_cst(p["t"])} for p in twin.engine.journal.get(task_id, ())]
+    return [{"t": p.at, "real": p.real, "status": p.status, "fault": p.fault, "at": format_cst(p.at)}
+            for p in twin.tasks.polls(task_id)]
 
 
 async def journal(request: Request, twin: Twin) -> Any:
@@ -175,10 +168,10 @@ async def undownloadable(request: Request, twin: Twin) -> Any:
         url = (await _body(request))["url"]
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ValueError("url must be an http(s) URL")
-        twin.undownloadable.add(url)
+        twin.downloads.add(url)
     elif request.method == "DELETE":
-        twin.undownloadable.clear()
-    return {"undownloadable": sorted(twin.undownloadable)}
+        twin.downloads.clear()
+    return {"undownloadable": twin.downloads.listed()}
 
 
 def routes(twin: Twin) -> list[Route]:

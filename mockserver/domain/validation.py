@@ -15,8 +15,8 @@ from typing import Any
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
-from .registry import ModelProfile
-from .spec import Spec
+from ..spec.document import Spec
+from ..spec.profiles import ModelProfile, Rule
 
 _TYPE_WORDS = {
     "string": "a valid string",
@@ -122,13 +122,13 @@ def _get(doc: Any, dotted: str) -> Iterator[tuple[str, Any]]:
 _URL_SCHEMES = ("http://", "https://", "oss://", "data:")
 
 
-def _rule_errors(rule: Mapping[str, Any], body: Mapping[str, Any]) -> Iterator[str]:
-    kind = rule.get("rule")
-    fields = [str(f) for f in rule.get("fields", [])]
+def _rule_errors(rule: Rule, body: Mapping[str, Any]) -> Iterator[str]:
+    kind = rule.rule
+    fields = list(rule.fields)
     if kind == "same_length":
         lengths = {f: len(v) for f in fields for _, v in _get(body, f) if isinstance(v, list)}
         if len(lengths) == len(fields) and len(set(lengths.values())) > 1:
-            yield rule.get("message") or f"{' and '.join(fields)} must be the same length."
+            yield rule.message or f"{' and '.join(fields)} must be the same length."
     elif kind == "url":
         for f in fields:
             for where, value in _get(body, f):

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "dashscope.yaml"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "dashscope.yaml"
 _BASE = "urn:dashscope-spec"
 AIGC_PREFIX = "/api/v1/services/aigc/"
 

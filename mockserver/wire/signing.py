@@ -7,9 +7,8 @@ import hashlib
 import hmac
 from urllib.parse import quote, urlencode
 
-from .clock import utc_date
-
-ACCESS_KEY_ID = "mock-access-key"  # never an LTAI... id: the mock has no real credentials
+from ..domain.clock import utc_date
+from ..domain.oss import ACCESS_KEY_ID
 
 
 class UrlSigner:

@@ -11,30 +11,31 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .clock import format_cst
-from .media import lookup
-
-# real-service-behavior.md §1.6: a moderated item of a partly successful multi-image task
-FAILED_ITEM = {"code": "DataInspectionFailed", "message": "Output data may contain inappropriate content."}
+from ..domain.clock import format_cst
+from ..domain.media import lookup
 
 
 def shape_results(field: str, values: Sequence[Any], failed: int, beside_leaf: Mapping[str, Any],
-                  constants: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    """The result field(s) as a dict to merge into `output`; the last `failed` items are moderated out.
+                  constants: Mapping[str, Mapping[str, Any]] | None = None,
+                  moderated: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The result field(s) as a dict to merge into `output`; the last `failed` items are `moderated` instead.
+
+    A moderated item of a partly successful multi-image task is `{code, message}` (docs/behaviour.md §1.6).
 
     `constants` (spec `output.constants`) maps a path prefix such as `choices[].message` to fixed keys
     of the object found there (e.g. `{role: assistant}`).
     """
     segs = field.split(".")
     listed = [i for i, s in enumerate(segs) if s.endswith("[]")]
-    shape = _Shape(segs, listed[-1] if listed else None, dict(beside_leaf), constants or {})
+    shape = _Shape(segs, listed[-1] if listed else None, dict(beside_leaf), constants or {}, dict(moderated or {}))
     return shape.build(0, list(values), len(values) - failed)
 
 
 class _Shape:
     def __init__(self, segs: list[str], expand_at: int | None, beside_leaf: dict[str, Any],
-                 constants: Mapping[str, Mapping[str, Any]]) -> None:
+                 constants: Mapping[str, Mapping[str, Any]], moderated: dict[str, Any]) -> None:
         self.segs, self.expand_at, self.beside_leaf, self.constants = segs, expand_at, beside_leaf, constants
+        self.moderated = moderated
 
     def _child(self, i: int, values: list[Any], failed_from: int, expand: bool) -> dict[str, Any]:
         child = self.build(i + 1, values, failed_from, expand)
@@ -49,7 +50,7 @@ class _Shape:
             items: list[Any] = []
             for k, value in enumerate(values):
                 if k >= failed_from:
-                    items.append(dict(FAILED_ITEM))
+                    items.append(dict(self.moderated))
                 elif last:
                     items.append(value)
                 else:

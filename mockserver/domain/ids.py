@@ -1,0 +1,35 @@
+"""Task and request ids: UUID-shaped, reproducible under `--seed`."""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # version nibble and variant bits
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
+
+
+class Ids:
+    """Fresh ids and reproducible random factors (one seeded sequence per twin under `--seed`)."""
+
+    def __init__(self, seed: int | None) -> None:
+        self._rng = random.Random(seed) if seed is not None else None
+        self._lock = threading.Lock()
+
+    def uuid(self) -> str:
+        """A fresh lowercase 8-4-4-4-12 id, UUID version 4 (formatted by hand: it is on every request)."""
+        if self._rng is None:
+            bits = int.from_bytes(os.urandom(16))
+        else:
+            with self._lock:
+                bits = self._rng.getrandbits(128)
+        h = f"{(bits & _V4_CLEAR) | _V4_SET:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def jitter(self, low: float, high: float) -> float:
+        """A reproducible random factor in [low, high]."""
+        if self._rng is None:
+            return random.uniform(low, high)
+        with self._lock:
+            return self._rng.uniform(low, high)

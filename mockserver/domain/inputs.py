@@ -1,0 +1,200 @@
+"""Input files of a create request: `oss://` resolution, `data:` URI checks, http(s) URL syntax, download marks.
+
+Nothing is ever fetched: http(s) URLs are only parsed. `data:` URIs and uploaded `oss://` files are real bytes,
+so they are sniffed (formats/sniff.py) and checked against the `x-dashscope-media` limits of the field they sit
+in (domain/media_fields.py). How each problem is reported comes from the spec's `x-dashscope-input-errors`
+(openapi/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..formats.sniff import MIME_FORMATS, SAME_FORMAT, Probe, decode_data_uri, probe
+from ..settings import Settings
+from ..spec.catalog import DashScopeError, ErrorCatalog
+from ..spec.document import Spec
+from ..spec.profiles import ModelProfile
+from .clock import VirtualClock
+from .downloads import DownloadMarks
+from .media_fields import INPUT_SCHEMES, FieldPath, media_fields, pattern, strings, url_rule_patterns
+from .uploads import Uploads
+
+_LOOKS_DATA = re.compile(r"data:[\w.+-]+/[\w.+-]+[;,]")
+_HOST = re.compile(r"[\w.~-]+|\[[0-9A-Fa-f:.]+\]")
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def url_ok(url: str) -> bool:
+    """Whether an http(s) URL is well formed (scheme, host, port; no spaces or control characters)."""
+    if _SPACE.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return False
+    host = parts.netloc.rpartition("@")[2]
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") and host.count(":") == 1 else host
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and bool(_HOST.fullmatch(host))
+
+
+@dataclass(frozen=True, slots=True)
+class InputReport:
+    """What the inputs mean for the task: an error for the task to fail with, and the input's duration."""
+
+    deferred_error: tuple[str, str] | None = None
+    input_duration: float | None = None
+
+
+def _num(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+class _Problem(Exception):
+    def __init__(self, check: str, limits: Mapping[str, Any]) -> None:
+        super().__init__(check)
+        self.check = check
+        self.limits = limits
+
+
+def _norm(fmt: str) -> str:
+    return SAME_FORMAT.get(fmt.lower(), fmt.lower())
+
+
+def inspect_bytes(data: bytes, declared: str | None, candidates: list[dict[str, Any]]) -> Probe:
+    """Check a file against the declared MIME type and its field's limits; raises _Problem."""
+    found = probe(data)
+    first = candidates[0] if candidates else {}
+    if found is None:
+        raise _Problem("decode", first)
+    if declared and declared not in ("application/octet-stream", "binary/octet-stream"):
+        allowed = MIME_FORMATS.get(declared)
+        if (allowed is not None and found.format not in allowed) or (
+                allowed is None and declared.split("/")[0] != found.kind):
+            raise _Problem("format", first)
+    if not candidates:
+        return found
+    limits = next((c for c in candidates if c.get("kind") == found.kind), None)
+    if limits is None:
+        raise _Problem("format", first)
+    formats = {_norm(f) for f in limits.get("formats") or ()}
+    if formats and _norm(found.format) not in formats:
+        raise _Problem("format", limits)
+    if limits.get("max_mb") is not None and len(data) > float(limits["max_mb"]) * 1024 * 1024:
+        raise _Problem("size", limits)
+    if found.width and found.height:
+        low, high = limits.get("min_px"), limits.get("max_px")
+        if (low is not None and min(found.width, found.height) < low) or (
+                high is not None and max(found.width, found.height) > high):
+            raise _Problem("video_resolution" if found.kind == "video" else "resolution", limits)
+    if found.duration is not None:
+        low, high = limits.get("min_s"), limits.get("max_s")
+        if (low is not None and found.duration < low) or (high is not None and found.duration > high):
+            raise _Problem("duration", limits)
+    return found
+
+
+class InputChecker:
+    """Runs the input checks of create requests (one per twin; it holds no per-request state)."""
+
+    def __init__(self, spec: Spec, catalog: ErrorCatalog, settings: Settings, clock: VirtualClock,
+                 uploads: Uploads, downloads: DownloadMarks) -> None:
+        self.spec = spec
+        self.catalog = catalog
+        self.settings = settings
+        self.clock = clock
+        self.uploads = uploads
+        self.downloads = downloads
+        self.table: Mapping[str, Any] = spec.doc.get("x-dashscope-input-errors", {})
+
+    def _error(self, entry: Mapping[str, Any], limits: Mapping[str, Any] | None = None,
+               url: str = "") -> tuple[str, str]:
+        values = {"min_px": 0, "max_px": "∞", "min_s": 0, "max_s": "∞", "max_mb": "∞", **(limits or {})}
+        message = str(entry["message"])
+        for name, value in values.items():
+            message = message.replace("{" + name + "}", _num(value))
+        return str(entry["code"]), message.replace("{url}", url)
+
+    def _download_error(self, profile: ModelProfile, where: str, kind: str | None, url: str) -> tuple[str, str]:
+        for entry in self.table.get("download", []):
+            keys = [k for k in ("models", "fields", "kind") if k in entry]
+            if (not keys or profile.name in entry.get("models", ())
+                    or any(where.startswith(str(f)) for f in entry.get("fields", ()))
+                    or (kind is not None and entry.get("kind") == kind)):
+                return self._error(entry, url=url)
+        return "InvalidParameter.FileDownload", self.catalog.message("InvalidParameter.FileDownload", "input_image")
+
+    def check(self, profile: ModelProfile, body: Mapping[str, Any], account: str,
+              headers: Mapping[str, str], raw: bytes | None = None) -> InputReport:
+        """Check every input URL of `body`; raise the submit-time error, or report the deferred one.
+
+        `raw` is the body as sent: when it holds no `://` and no `data:` there is no input to check, and the
+        parsed body need not be walked (most text-to-X creates).
+        """
+        if raw is not None and b"://" not in raw and b"data:" not in raw:
+            return InputReport()
+        found = [(path, value) for path, value in strings(body) if value.startswith(INPUT_SCHEMES)]
+        if not found:
+            return InputReport()  # nothing that points at a file: the common text-only create
+        resolve_oss = headers.get("x-dashscope-ossresourceresolve", "").strip().lower() == "enable"
+        return self._check(profile, body, account, resolve_oss, found)
+
+    def _check(self, profile: ModelProfile, body: Mapping[str, Any], account: str, resolve_oss: bool,
+               found: list[tuple[FieldPath, str]]) -> InputReport:
+        deferred = self.settings.validation == "faithful" and profile.validation == "deferred"
+        annotated: dict[FieldPath, list[dict[str, Any]]] = {}
+        for path, limits in media_fields(self.spec).find(profile.schema, body):
+            annotated.setdefault(path, []).append(limits)
+        url_fields = url_rule_patterns(profile)
+        later: list[tuple[str, str]] = []  # problems the task fails with, first one wins
+        durations: dict[str, float] = {}
+        now = self.clock.now()
+
+        def report(error: tuple[str, str], task_time: bool = False) -> None:
+            if not (deferred or task_time):
+                raise self.catalog.error(*error)
+            later.append(error)
+
+        for path, value in found:
+            where = pattern(path)
+            candidates = annotated.get(path, [])
+            is_field = bool(candidates) or where in url_fields
+            data = declared = None
+            if value.startswith("oss://"):
+                if not resolve_oss:
+                    raise self._raise(self.table["oss"]["no_header"])
+                file, reason = self.uploads.resolve(value, account, profile.name, now)
+                if file is None:
+                    raise self._raise(self.table["oss"][reason or "missing"])
+                data = file.data
+            elif value.startswith("data:") and (is_field or _LOOKS_DATA.match(value)):
+                decoded = decode_data_uri(value)
+                if decoded is None:
+                    report(self._error(self.table["media"]["decode"], candidates[0] if candidates else None))
+                    continue
+                declared, data = decoded
+            elif is_field and value.startswith(("http://", "https://")):
+                if not url_ok(value):
+                    report(self._error(self.table["media"]["url"]))
+                elif value in self.downloads:  # a download failure always shows on the task (§1.9)
+                    kind = candidates[0].get("kind") if candidates else None
+                    report(self._download_error(profile, where, kind, value), task_time=True)
+                continue
+            else:
+                continue
+            try:
+                probed = inspect_bytes(data, declared, candidates)
+            except _Problem as problem:
+                report(self._error(self.table["media"][problem.check], problem.limits))
+                continue
+            if probed.duration is not None and probed.kind in ("video", "audio"):
+                durations.setdefault(probed.kind, probed.duration)
+        return InputReport(later[0] if later else None, durations.get("video", durations.get("audio")))
+
+    def _raise(self, entry: Mapping[str, Any]) -> DashScopeError:
+        return self.catalog.error(*self._error(entry))

@@ -1,0 +1,78 @@
+"""What every DashScope endpoint gets, in one place: a request id, any injected fault, the flat error envelope
+on failure (never a traceback), and one log line. The raw-ASGI gateway and the Starlette routes both use it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from ..domain.state import Twin
+from ..spec.catalog import DashScopeError
+from ..wire.envelope import error_body
+from .requestlog import log_request
+
+log = logging.getLogger("dashscope_mock")
+
+
+@dataclass(slots=True)
+class Reply:
+    """A JSON answer: body, status, extra headers."""
+
+    body: dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Seen:
+    """What the log line names beyond method and path; handlers fill in what they learn (model, task id)."""
+
+    task_id: str | None = None
+    model: str | None = None
+
+
+Produce = Callable[[str], Awaitable[Reply]]
+
+
+class Guard:
+    """Runs a handler with the request id, faults, envelope, 500 fallback and log line every endpoint gets."""
+
+    def __init__(self, twin: Twin) -> None:
+        self.twin = twin
+        self.suffix = twin.catalog.doc_link if twin.settings.message_suffix else ""
+
+    async def _fault(self, kind: str, task_id: str | None) -> None:
+        fault = self.twin.faults.draw(kind)
+        if fault is None:
+            return
+        if fault.delay_s:
+            await asyncio.sleep(fault.delay_s)
+        if fault.code:
+            if task_id:
+                self.twin.tasks.note_fault(task_id, fault.code)
+            raise self.twin.catalog.error(fault.code)
+
+    async def run(self, kind: str, method: str, path: str, seen: Seen,
+                  produce: Produce) -> tuple[int, bytes, dict[str, str]]:
+        """(status, JSON bytes, headers) of one request; `produce(request_id)` builds the success reply."""
+        request_id = self.twin.ids.uuid()
+        try:
+            if self.twin.faults.active:
+                await self._fault(kind, seen.task_id)
+            reply = await produce(request_id)
+            status, payload, headers = reply.status, orjson.dumps(reply.body), reply.headers
+        except DashScopeError as err:
+            status, headers = err.status, {"x-request-id": request_id, **err.headers}
+            payload = orjson.dumps(error_body(err, request_id, self.suffix))
+        except Exception:  # never a traceback (or a dropped connection): a 500 in the documented envelope
+            log.exception("internal error on %s %s", method, path)
+            internal = self.twin.catalog.error("InternalError")
+            status, headers = internal.status, {"x-request-id": request_id}
+            payload = orjson.dumps(error_body(internal, request_id))
+        log_request(self.twin.settings.log_requests, method, path, seen.model, status, seen.task_id)
+        return status, payload, headers

@@ -1,0 +1,140 @@
+"""The DashScope task endpoints (create, get, cancel, list), free of any web framework.
+
+Each handler takes a `Call` (what the request said) and a request id, and returns a `Reply` or raises
+DashScopeError. The gateway feeds them from raw ASGI; keeping Starlette off this path is what makes polling cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+import orjson
+
+from ..domain.accounts import Caller
+from ..domain.scenarios import ScenarioError, parse
+from ..domain.state import Twin
+from ..wire.render import Renderer, detect_answer
+from .guard import Reply, Seen
+
+
+@dataclass(slots=True)
+class Call:
+    """One request as the handlers see it: header names are lowercase."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    seen: Seen
+    query: str = ""
+    body: bytes = b""
+    route: str | None = None
+
+
+class TasksApi:
+    """The handlers, over the twin's parts they need."""
+
+    def __init__(self, twin: Twin, renderer: Renderer) -> None:
+        self.keys = twin.keys
+        self.registry = twin.registry
+        self.catalog = twin.catalog
+        self.settings = twin.settings
+        self.tasks = twin.tasks
+        self.scenarios = twin.scenarios
+        self.rates = twin.rates
+        self.inputs = twin.inputs
+        self.renderer = renderer
+
+    def caller(self, call: Call) -> Caller:
+        """Authenticate the call (401/400/403 per account state)."""
+        return self.keys.authenticate(call.headers.get("authorization"))
+
+    def _query_gate(self, who: Caller) -> None:
+        """20 QPS per account shared by get, list and cancel (docs/behaviour.md §3.1)."""
+        if self.settings.limits and not self.rates.allow(("query", who.account), self.settings.query_qps):
+            raise self.catalog.error("Throttling.RateQuota")
+
+    def create(self, call: Call, request_id: str) -> Reply:
+        """POST /api/v1/services/aigc/<route>: the checks in the real order, then plan the task."""
+        who = self.caller(call)
+        route = self.registry.route(call.route or "")
+        if route is None:
+            raise self.catalog.error("InvalidParameter", like="task can not be null")
+        is_async = call.headers.get("x-dashscope-async", "").strip().lower() == "enable"
+        if route.mode == "async" and not is_async:
+            raise self.catalog.error("AccessDenied", like="synchronous calls")
+        if route.mode == "sync" and is_async:
+            raise self.catalog.error("AccessDenied", like="asynchronous calls")
+        try:
+            body = orjson.loads(call.body)
+        except orjson.JSONDecodeError:
+            body = None
+        if not isinstance(body, dict):
+            raise self.catalog.error("InvalidParameter", like="Required body invalid")
+        model = body.get("model")
+        call.seen.model = model if isinstance(model, str) else None
+        profile = self.registry.model(model) if isinstance(model, str) else None
+        if profile is None:
+            raise self.catalog.error("InvalidParameter", like="Model not exist")
+        if route.path not in (profile.route, profile.sync_route):
+            # docs/behaviour.md §1.2: a model posted to another family's route is 403, not 404
+            raise self.catalog.error("AccessDenied", like="asynchronous calls" if is_async else "synchronous calls")
+        if self.settings.limits and not self.rates.allow(("submit", who.account, profile.name), profile.rps):
+            raise self.catalog.error("Throttling.RateQuota")
+        headers = {"x-request-id": request_id}
+        if route.path == profile.sync_route:
+            report = self.inputs.check(profile, body, who.account, call.headers, call.body)
+            task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
+                                              request_id=request_id, input_duration=report.input_duration)
+            return Reply({"request_id": request_id, **self.renderer.sync_answer(task)}, headers=headers)
+        if route.mode == "sync":
+            self.tasks.validate_now(profile, body)
+            return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
+        header = call.headers.get("x-mock-scenario")
+        try:
+            scenario = parse(header) if header else self.scenarios.take(profile.name, who.api_key)
+        except ScenarioError as exc:
+            raise self.catalog.error("InvalidParameter", f"X-Mock-Scenario: {exc}") from exc
+        if scenario is not None and scenario.final == "REJECT":
+            code = scenario.code or "InternalError"
+            if code not in self.catalog:
+                raise self.catalog.error("InvalidParameter", f"X-Mock-Scenario: {code} is not a catalogue code")
+            raise self.catalog.error(code, scenario.message)
+        report = self.inputs.check(profile, body, who.account, call.headers, call.body)
+        self.tasks.validate_at_submit(profile, body)
+        task = self.tasks.create(account=who.account, key_id=who.key_id, profile=profile, body=body,
+                                 request_id=request_id, scenario=scenario, input_duration=report.input_duration,
+                                 deferred_error=report.deferred_error, raw=call.body)
+        call.seen.task_id = task.task_id
+        return Reply({"request_id": request_id, "output": {"task_id": task.task_id, "task_status": "PENDING"}},
+                     headers=headers)
+
+    def wrong_method(self, call: Call, request_id: str) -> Reply:
+        """A create route called with another method: the catalogue's InvalidParameter wording."""
+        self.caller(call)
+        raise self.catalog.error("InvalidParameter", like="Request method", values=(call.method,))
+
+    def get_task(self, call: Call, request_id: str) -> Reply:
+        """GET /api/v1/tasks/{task_id}: always 200; unknown, foreign and expired ids answer UNKNOWN."""
+        who = self.caller(call)
+        self._query_gate(who)
+        task_id = call.seen.task_id or ""
+        polled = self.tasks.poll(who.account, task_id)
+        body = self.renderer.unknown(task_id) if polled is None else self.renderer.polled(*polled)
+        return Reply({"request_id": request_id, **body})
+
+    def cancel_task(self, call: Call, request_id: str) -> Reply:
+        """POST /api/v1/tasks/{task_id}/cancel: `{request_id}` on PENDING, else 400 UnsupportedOperation."""
+        who = self.caller(call)
+        self._query_gate(who)
+        self.tasks.cancel(who.account, call.seen.task_id or "")
+        return Reply({"request_id": request_id})
+
+    def list_tasks(self, call: Call, request_id: str) -> Reply:
+        """GET /api/v1/tasks: the account's tasks in the real list shape."""
+        who = self.caller(call)
+        self._query_gate(who)
+        # blanks kept: `page_size=` is an invalid integer, not an absent one (Schemathesis negative data)
+        params = dict(parse_qsl(call.query, keep_blank_values=True))
+        page = self.tasks.page(who.account, params)
+        return Reply({"request_id": request_id, **self.renderer.list_page(page, who.region)})

@@ -1,0 +1,1 @@
+"""The wire layer: pure functions that build what the service sends (task bodies, lists, envelopes, OSS XML, URLs)."""
