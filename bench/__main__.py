@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from mockserver.server import free_port
+from mockserver.testing import free_port
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent

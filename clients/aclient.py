@@ -32,7 +32,7 @@ class AsyncClient:
     """DashScope's async task API: create, get, wait, cancel, list, upload, download.
 
     `AsyncClient()` reads DASHSCOPE_API_KEY / DASHSCOPE_BASE_URL / DASHSCOPE_HTTP_BASE_URL / DASHSCOPE_WORKSPACE.
-    Inject `http_client=` or `transport=` (tests use `mockserver.transport.AsyncMockTransport`), and `sleep=` /
+    Inject `http_client=` or `transport=` (tests use `mockserver.testing.AsyncMockTransport`), and `sleep=` /
     `clock=` to drive waits and retries on a virtual clock.
     """
 

@@ -28,7 +28,7 @@ class Client:
     """DashScope's async task API: create, get, wait, cancel, list, upload, download.
 
     `Client()` reads DASHSCOPE_API_KEY / DASHSCOPE_BASE_URL / DASHSCOPE_HTTP_BASE_URL / DASHSCOPE_WORKSPACE.
-    Inject `http_client=` or `transport=` (tests use `mockserver.transport.MockTransport`), and `sleep=` /
+    Inject `http_client=` or `transport=` (tests use `mockserver.testing.MockTransport`), and `sleep=` /
     `clock=` to drive waits and retries on a virtual clock.
     """
 

@@ -242,7 +242,7 @@ _REPLACEMENTS = (
     ("SyncModels", "AsyncModels"),
     ("class Client:", "class AsyncClient:"),
     ("`Client()` reads", "`AsyncClient()` reads"),
-    ("`mockserver.transport.MockTransport`", "`mockserver.transport.AsyncMockTransport`"),
+    ("`mockserver.testing.MockTransport`", "`mockserver.testing.AsyncMockTransport`"),
     ("http_client: httpx.Client | None = None, transport: httpx.BaseTransport | None = None,\n"
      "                 sleep: Callable[[float], None] = time.sleep,",
      "http_client: httpx.AsyncClient | None = None, transport: httpx.AsyncBaseTransport | None = None,\n"

@@ -1,6 +1,6 @@
 """Test helpers: bind a client to an in-process mock on its virtual clock, and inject transport faults.
 
-    app = mockserver.create_app(Settings.for_profile("dev", frozen=True))
+    app = mockserver.create_app(Settings.for_profile("dev", frozen=True))   # or a testing.DashScopeMock
     client = bind(app)                    # waits and retries advance the mock's clock, never sleep
     flaky = FlakyTransport(MockTransport(app), [Fault("read", "reset_after")])
 """
@@ -40,21 +40,18 @@ class VirtualSleep:
         await asyncio.sleep(0)
 
 
-def _twin(app: Any) -> Any:
-    return app.state.twin
-
-
 def bind(app: Any, *, api_key: str = "sk-test-client", transport: httpx.BaseTransport | None = None,
          seed: int = 0, **config: Any) -> Client:
-    """A sync client on `app` (in-process), sleeping on the mock's virtual clock."""
-    from mockserver.transport import MockTransport
+    """A sync client on `app` (from `create_app`, or a `mockserver.testing.DashScopeMock`: then its requests
+    are recorded), in process, sleeping on the mock's virtual clock."""
+    from mockserver.testing import MockTransport, resolve
 
     from .config import ClientConfig
 
-    twin = _twin(app)
+    asgi, twin = resolve(app)
     sleep = VirtualSleep(twin.clock.advance)
     cfg = ClientConfig.resolve(api_key, "http://mock.test/api/v1", env={}, **config)
-    client = Client(config=cfg, transport=transport or MockTransport(app), sleep=sleep, clock=twin.clock.now,
+    client = Client(config=cfg, transport=transport or MockTransport(asgi), sleep=sleep, clock=twin.clock.now,
                     rng=random.Random(seed))
     client.virtual_sleep = sleep  # type: ignore[attr-defined]
     return client
@@ -62,15 +59,15 @@ def bind(app: Any, *, api_key: str = "sk-test-client", transport: httpx.BaseTran
 
 def abind(app: Any, *, api_key: str = "sk-test-client", transport: httpx.AsyncBaseTransport | None = None,
           seed: int = 0, **config: Any) -> AsyncClient:
-    """An async client on `app` (in-process), sleeping on the mock's virtual clock."""
-    from mockserver.transport import AsyncMockTransport
+    """An async client on `app` (as for `bind`), in process, sleeping on the mock's virtual clock."""
+    from mockserver.testing import AsyncMockTransport, resolve
 
     from .config import ClientConfig
 
-    twin = _twin(app)
+    asgi, twin = resolve(app)
     sleep = VirtualSleep(twin.clock.advance)
     cfg = ClientConfig.resolve(api_key, "http://mock.test/api/v1", env={}, **config)
-    client = AsyncClient(config=cfg, transport=transport or AsyncMockTransport(app), sleep=sleep.async_call,
+    client = AsyncClient(config=cfg, transport=transport or AsyncMockTransport(asgi), sleep=sleep.async_call,
                          clock=twin.clock.now, rng=random.Random(seed))
     client.virtual_sleep = sleep  # type: ignore[attr-defined]
     return client

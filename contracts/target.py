@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from mockserver import MockServer, Settings, create_app
-from mockserver.transport import MockTransport
+from mockserver.testing import MockTransport
 
 from .replay import REPLAY_BASE_PATH, REPLAY_HOST, ReplayTransport
 

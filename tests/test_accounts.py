@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import AIGC
+from mockserver.testing import AIGC
 
 T2V = {"model": "wan2.6-t2v", "input": {"prompt": "a cat"}}
 

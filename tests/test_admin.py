@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import AUTH, KEY
+from mockserver.testing import AUTH, KEY
 
 
 def test_admin_is_refused_off_loopback_without_the_token(make_mock) -> None:

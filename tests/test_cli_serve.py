@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from mockserver.server import free_port
+from mockserver.testing import free_port
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -10,13 +10,12 @@ from typer.testing import CliRunner
 
 from clients.cli import task_app
 from clients.testing import bind
-
-from .conftest import Mock
+from mockserver.testing import DashScopeMock
 
 RUN = CliRunner()
 
 
-def invoke(mock: Mock, *args: str) -> tuple[int, str]:
+def invoke(mock: DashScopeMock, *args: str) -> tuple[int, str]:
     result = RUN.invoke(task_app, list(args), obj=lambda: bind(mock.app))
     return result.exit_code, result.output
 
@@ -27,7 +26,7 @@ def first_json(text: str) -> dict[str, object]:
     return value
 
 
-def test_create_wait_get_list_download(mock: Mock, tmp_path: Path) -> None:
+def test_create_wait_get_list_download(mock: DashScopeMock, tmp_path: Path) -> None:
     code, out = invoke(mock, "create", "wanx2.1-t2i-turbo", "--prompt", "a cat", "-p", "n=2", "--wait")
     assert code == 0, out
     created = first_json(out)
@@ -42,7 +41,7 @@ def test_create_wait_get_list_download(mock: Mock, tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("*.png"))) == 2
 
 
-def test_wait_exit_codes_and_cancel(mock: Mock) -> None:
+def test_wait_exit_codes_and_cancel(mock: DashScopeMock) -> None:
     code, out = invoke(mock, "create", "wan2.2-t2v-plus", "--prompt", "x",
                        "--scenario", "pending*1,failed(DataInspectionFailed)")
     task_id = str(first_json(out)["task_id"])
@@ -55,7 +54,7 @@ def test_wait_exit_codes_and_cancel(mock: Mock) -> None:
     assert code == 1 and "UnsupportedOperation" in out
 
 
-def test_bad_input_is_a_usage_error_not_a_traceback(mock: Mock) -> None:
+def test_bad_input_is_a_usage_error_not_a_traceback(mock: DashScopeMock) -> None:
     code, out = invoke(mock, "create", "wan2.2-t2v-plus", "--input", "{not json")
     assert code == 2 and "not JSON" in out
     code, out = invoke(mock, "list", "--status", "DONE")

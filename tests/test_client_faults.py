@@ -11,9 +11,7 @@ import pytest
 
 from clients import WaitPolicy, errors
 from clients.testing import AsyncFlakyTransport, Fault, FlakyTransport, abind, bind
-from mockserver.transport import AsyncMockTransport, MockTransport
-
-from .conftest import Mock
+from mockserver.testing import AsyncMockTransport, DashScopeMock, MockTransport
 
 MODEL = "wan2.2-t2v-plus"
 SLOW = {"X-Mock-Scenario": "pending:5s,running:20s,succeeded"}
@@ -22,7 +20,7 @@ SLOW = {"X-Mock-Scenario": "pending:5s,running:20s,succeeded"}
 class Harness:
     """One API for both clients: `call(name, *args)` runs the sync method, or the async one to completion."""
 
-    def __init__(self, mock: Mock, faults: list[Fault], is_async: bool, **config: Any) -> None:
+    def __init__(self, mock: DashScopeMock, faults: list[Fault], is_async: bool, **config: Any) -> None:
         self.mock = mock
         self.is_async = is_async
         advance = mock.twin.clock.advance
@@ -51,7 +49,7 @@ class Harness:
 
 
 @pytest.fixture(params=["sync", "async"])
-def harness(request: pytest.FixtureRequest, mock: Mock) -> Callable[..., Harness]:
+def harness(request: pytest.FixtureRequest, mock: DashScopeMock) -> Callable[..., Harness]:
     return lambda faults, **config: Harness(mock, faults, request.param == "async", **config)
 
 
@@ -171,7 +169,7 @@ FAMILY_CODES = {
 
 
 @pytest.mark.parametrize("family", list(FAMILY_CODES), ids=lambda f: f.__name__)
-def test_failed_tasks_raise_each_family(mock: Mock, family: type[errors.APIError]) -> None:
+def test_failed_tasks_raise_each_family(mock: DashScopeMock, family: type[errors.APIError]) -> None:
     code = FAMILY_CODES[family]
     client = bind(mock.app)
     created = client.create(MODEL, {"prompt": "x"}, headers={"X-Mock-Scenario": f"pending*1,running*1,failed({code})"})
@@ -183,7 +181,8 @@ def test_failed_tasks_raise_each_family(mock: Mock, family: type[errors.APIError
 
 
 @pytest.mark.parametrize("family", list(FAMILY_CODES), ids=lambda f: f.__name__)
-def test_rejected_creates_raise_each_family_with_its_http_status(mock: Mock, family: type[errors.APIError]) -> None:
+def test_rejected_creates_raise_each_family_with_its_http_status(mock: DashScopeMock,
+                                                                  family: type[errors.APIError]) -> None:
     code = FAMILY_CODES[family]
     client = bind(mock.app)
     with pytest.raises(family) as rejected:
@@ -191,7 +190,7 @@ def test_rejected_creates_raise_each_family_with_its_http_status(mock: Mock, fam
     assert rejected.value.status == mock.twin.catalog.get(code).status and rejected.value.request_id
 
 
-def test_faults_via_the_admin_api_are_survived(mock: Mock) -> None:
+def test_faults_via_the_admin_api_are_survived(mock: DashScopeMock) -> None:
     r = mock.http.post("/__mock/faults", json={"server_error_rate": 0.2, "error_rate": 0.2, "seed": 5,
                                                  "on": ["query"]})
     assert r.status_code == 200, r.text

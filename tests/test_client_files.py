@@ -12,9 +12,7 @@ import pytest
 
 from clients import ResponseError, UploadError
 from clients.testing import abind, bind
-from mockserver.transport import MockTransport
-
-from .conftest import Mock
+from mockserver.testing import DashScopeMock, MockTransport
 
 MODEL = "wan2.2-i2v-plus"
 
@@ -39,7 +37,7 @@ class Spy(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
-def test_upload_follows_the_policy_flow(mock: Mock, tmp_path: Path) -> None:
+def test_upload_follows_the_policy_flow(mock: DashScopeMock, tmp_path: Path) -> None:
     spy = Spy(MockTransport(mock.app))
     client = bind(mock.app, transport=spy)
     image = tmp_path / "first frame.png"
@@ -56,7 +54,7 @@ def test_upload_follows_the_policy_flow(mock: Mock, tmp_path: Path) -> None:
     assert url.startswith("oss://dashscope-instant/") and url.endswith("/first frame.png")
 
 
-def test_creates_upload_local_files_and_ask_for_oss_resolution(mock: Mock, tmp_path: Path) -> None:
+def test_creates_upload_local_files_and_ask_for_oss_resolution(mock: DashScopeMock, tmp_path: Path) -> None:
     spy = Spy(MockTransport(mock.app))
     client = bind(mock.app, transport=spy)
     first, last = tmp_path / "a" / "f.png", tmp_path / "b" / "f.png"  # same name: two distinct keys
@@ -75,7 +73,7 @@ def test_creates_upload_local_files_and_ask_for_oss_resolution(mock: Mock, tmp_p
     assert client.wait(created).status == "SUCCEEDED"
 
 
-def test_missing_files_fail_before_anything_is_sent(mock: Mock, tmp_path: Path) -> None:
+def test_missing_files_fail_before_anything_is_sent(mock: DashScopeMock, tmp_path: Path) -> None:
     spy = Spy(MockTransport(mock.app))
     client = bind(mock.app, transport=spy)
     with pytest.raises(UploadError):
@@ -83,7 +81,7 @@ def test_missing_files_fail_before_anything_is_sent(mock: Mock, tmp_path: Path) 
     assert spy.requests == []
 
 
-def test_download_saves_every_result_with_progress(mock: Mock, tmp_path: Path) -> None:
+def test_download_saves_every_result_with_progress(mock: DashScopeMock, tmp_path: Path) -> None:
     client = bind(mock.app)
     task = client.run("wanx2.1-t2i-turbo", {"prompt": "a cat"}, {"n": 2})
     progress: list[tuple[str, int, int | None]] = []
@@ -95,7 +93,7 @@ def test_download_saves_every_result_with_progress(mock: Mock, tmp_path: Path) -
     assert not list((tmp_path / "out").glob("*.part"))
 
 
-def test_download_of_an_expired_url_fails_cleanly(mock: Mock, tmp_path: Path) -> None:
+def test_download_of_an_expired_url_fails_cleanly(mock: DashScopeMock, tmp_path: Path) -> None:
     client = bind(mock.app)
     task = client.run("wan2.2-t2v-plus", {"prompt": "a cat"})
     mock.advance(2 * 86400)  # result URLs are signed for 24 h (real-service-behavior.md §2.4)
@@ -105,7 +103,7 @@ def test_download_of_an_expired_url_fails_cleanly(mock: Mock, tmp_path: Path) ->
     assert not list(tmp_path.iterdir())
 
 
-def test_async_upload_and_download(mock: Mock, tmp_path: Path) -> None:
+def test_async_upload_and_download(mock: DashScopeMock, tmp_path: Path) -> None:
     image = tmp_path / "a.png"
     image.write_bytes(png())
 

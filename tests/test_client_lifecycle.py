@@ -13,12 +13,10 @@ import clients
 from clients import Client, ClientConfig, errors
 from clients.config import normalize_base_url
 from clients.testing import abind, bind
-from mockserver.transport import AsyncMockTransport, MockTransport
-
-from .conftest import Mock
+from mockserver.testing import AsyncMockTransport, DashScopeMock, MockTransport
 
 
-def example(mock: Mock, model: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def example(mock: DashScopeMock, model: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     body = mock.twin.spec.example_body(model)
     assert body is not None, model
     return body["input"], body.get("parameters")
@@ -52,7 +50,7 @@ def test_base_url_normalisation_and_key_redaction() -> None:
     assert "sk-test-secret-1" not in repr(cfg)
 
 
-def test_wire_headers_async_workspace_and_oss(mock: Mock) -> None:
+def test_wire_headers_async_workspace_and_oss(mock: DashScopeMock) -> None:
     seen: list[httpx.Request] = []
     inner = MockTransport(mock.app)
 
@@ -79,7 +77,7 @@ def test_wire_headers_async_workspace_and_oss(mock: Mock) -> None:
 # ---- lifecycle ---------------------------------------------------------------------------------------
 
 
-def test_create_wait_download_metadata_image_family(mock: Mock) -> None:
+def test_create_wait_download_metadata_image_family(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     created = client.models.wanx2_1_t2i_turbo({"prompt": "a cat"}, {"n": 3})
     assert created.status == "PENDING" and created.model == "wanx2.1-t2i-turbo"
@@ -93,7 +91,7 @@ def test_create_wait_download_metadata_image_family(mock: Mock) -> None:
     assert task.submit_time.utcoffset().total_seconds() == 8 * 3600  # type: ignore[union-attr]
 
 
-def test_partial_success_results_carry_the_moderated_items(mock: Mock) -> None:
+def test_partial_success_results_carry_the_moderated_items(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     created = client.create("wanx2.1-t2i-turbo", {"prompt": "a cat"}, {"n": 4},
                             headers={"X-Mock-Scenario": "succeeded(failed_items=1)"})
@@ -103,7 +101,7 @@ def test_partial_success_results_carry_the_moderated_items(mock: Mock) -> None:
     assert len(task.urls) == 3
 
 
-def test_get_without_the_model_still_finds_results(mock: Mock) -> None:
+def test_get_without_the_model_still_finds_results(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     for model in ("wan2.6-t2i", "wan2.2-animate-move", "image-out-painting", "wanx-poster-generation-v1"):
         created = client.create(model, *example(mock, model))
@@ -112,7 +110,7 @@ def test_get_without_the_model_still_finds_results(mock: Mock) -> None:
         assert task.model is None and len(task.urls) >= 1, model
 
 
-def test_detect_models_answer_synchronously(mock: Mock) -> None:
+def test_detect_models_answer_synchronously(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     answer = client.models.emo_detect_v1(*example(mock, "emo-detect-v1"))  # type: ignore[arg-type]
     assert isinstance(answer, clients.DetectResult) and answer.output["check_pass"] is True
@@ -120,7 +118,7 @@ def test_detect_models_answer_synchronously(mock: Mock) -> None:
         client.create("emo-detect-v1", *example(mock, "emo-detect-v1"))
 
 
-def test_cancel_only_while_pending(mock: Mock) -> None:
+def test_cancel_only_while_pending(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     created = client.create("wan2.2-t2v-plus", {"prompt": "x"}, headers={"X-Mock-Scenario": "pending:60s,succeeded"})
     assert client.cancel(created)
@@ -133,7 +131,7 @@ def test_cancel_only_while_pending(mock: Mock) -> None:
     assert again.value.status == 400 and again.value.request_id
 
 
-def test_failed_task_raises_its_family_with_status_200(mock: Mock) -> None:
+def test_failed_task_raises_its_family_with_status_200(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     created = client.create("wan2.2-t2v-plus", {"prompt": "x"},
                             headers={"X-Mock-Scenario": "failed(DataInspectionFailed)"})
@@ -144,7 +142,7 @@ def test_failed_task_raises_its_family_with_status_200(mock: Mock) -> None:
     assert failed.value.request_id
 
 
-def test_unknown_id_and_foreign_task(mock: Mock) -> None:
+def test_unknown_id_and_foreign_task(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     with pytest.raises(clients.TaskUnknownError):
         client.wait("no-such-task")
@@ -153,7 +151,7 @@ def test_unknown_id_and_foreign_task(mock: Mock) -> None:
     assert other.get(created.task_id).status == "UNKNOWN"
 
 
-def test_wait_timeout_on_the_virtual_clock(mock: Mock) -> None:
+def test_wait_timeout_on_the_virtual_clock(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     created = client.create("wan2.2-t2v-plus", {"prompt": "x"}, headers={"X-Mock-Scenario": "running:1h,succeeded"})
     start = mock.twin.clock.now()
@@ -163,7 +161,7 @@ def test_wait_timeout_on_the_virtual_clock(mock: Mock) -> None:
     assert mock.twin.clock.now() - start == pytest.approx(30, abs=0.01)
 
 
-def test_list_walks_every_page_once(mock: Mock) -> None:
+def test_list_walks_every_page_once(mock: DashScopeMock) -> None:
     client = bind(mock.app)
     ids = {client.create("wan2.2-t2v-plus", {"prompt": str(i)}).task_id for i in range(7)}
     client.create("wanx2.1-t2i-turbo", {"prompt": "other"})
@@ -177,7 +175,7 @@ def test_list_walks_every_page_once(mock: Mock) -> None:
 # ---- errors -------------------------------------------------------------------------------------------
 
 
-def test_error_envelopes_map_to_families_with_request_ids(mock: Mock) -> None:
+def test_error_envelopes_map_to_families_with_request_ids(mock: DashScopeMock) -> None:
     client = bind(mock.app, api_key="not-a-key")
     with pytest.raises(errors.InvalidApiKeyError) as bad_key:
         client.get("x")
@@ -194,7 +192,7 @@ def test_error_envelopes_map_to_families_with_request_ids(mock: Mock) -> None:
     assert throttled.value.status == 429
 
 
-def test_client_side_validation_names_the_field(mock: Mock) -> None:
+def test_client_side_validation_names_the_field(mock: DashScopeMock) -> None:
     client = bind(mock.app, validate=True)
     with pytest.raises(errors.RequestValidationError) as bad:
         client.create("wan2.2-t2v-plus", {"prompt": "x"}, {"duration": "five"})
@@ -206,7 +204,7 @@ def test_client_side_validation_names_the_field(mock: Mock) -> None:
 # ---- async: the same surface ---------------------------------------------------------------------------
 
 
-def test_async_client_lifecycle(mock: Mock) -> None:
+def test_async_client_lifecycle(mock: DashScopeMock) -> None:
     async def scenario() -> None:
         async with abind(mock.app) as client:
             created = await client.models.wan2_2_t2v_plus({"prompt": "a cat"})
@@ -226,7 +224,7 @@ def test_async_client_lifecycle(mock: Mock) -> None:
     asyncio.run(scenario())
 
 
-def test_clients_accept_injected_httpx_clients(mock: Mock) -> None:
+def test_clients_accept_injected_httpx_clients(mock: DashScopeMock) -> None:
     http = httpx.Client(transport=MockTransport(mock.app))
     client = Client("sk-test-inj", "http://mock.test", http_client=http)
     assert client.create("wan2.2-t2v-plus", {"prompt": "x"}).status == "PENDING"
@@ -242,7 +240,7 @@ def test_clients_accept_injected_httpx_clients(mock: Mock) -> None:
 
 
 @pytest.mark.parametrize("make", [bind])
-def test_default_wait_policy_polls_slower_and_slower(mock: Mock, make: Callable[..., Client]) -> None:
+def test_default_wait_policy_polls_slower_and_slower(mock: DashScopeMock, make: Callable[..., Client]) -> None:
     client = make(mock.app)
     created = client.create("wan2.2-t2v-plus", {"prompt": "x"}, headers={"X-Mock-Scenario": "running:120s,succeeded"})
     client.wait(created)

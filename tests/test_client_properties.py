@@ -16,8 +16,7 @@ from clients.testing import bind
 from mockserver.domain.validation import RequestValidator
 from mockserver.spec.document import load_spec
 from mockserver.spec.profiles import Registry
-
-from .conftest import Mock
+from mockserver.testing import DashScopeMock
 
 SPEC = load_spec()
 REGISTRY = Registry(SPEC)
@@ -201,7 +200,7 @@ def broken_bodies(model: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("model", ALL_MODELS)
-def test_valid_requests_reach_a_terminal_state_and_parse(make_mock: Callable[..., Mock], model: str) -> None:
+def test_valid_requests_reach_a_terminal_state_and_parse(make_mock: Callable[..., DashScopeMock], model: str) -> None:
     mock = make_mock("dev")
     client = bind(mock.app)
     info = MODELS[model]
@@ -237,7 +236,7 @@ def _models_with_breaks() -> list[str]:
 @pytest.mark.parametrize("profile", ["dev", "faithful"])
 @pytest.mark.parametrize("model", _models_with_breaks())
 def test_invalid_requests_get_invalid_parameter_when_the_spec_says(
-        make_mock: Callable[..., Mock], model: str, profile: str) -> None:
+        make_mock: Callable[..., DashScopeMock], model: str, profile: str) -> None:
     mock = make_mock(profile, limits=False)
     client = bind(mock.app)
     info = MODELS[model]

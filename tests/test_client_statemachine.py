@@ -17,9 +17,7 @@ from clients.responses import TERMINAL, status_rank
 from clients.testing import bind
 from mockserver import Settings
 from mockserver.spec.document import load_spec
-from mockserver.transport import MockTransport
-
-from .conftest import Mock
+from mockserver.testing import DashScopeMock, MockTransport
 
 SPEC = load_spec()
 TTL = 86400.0
@@ -73,7 +71,7 @@ class TaskLifecycle(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.mock = Mock(Settings.for_profile("dev", frozen=True, log_requests=False, seed=1))
+        self.mock = DashScopeMock(Settings.for_profile("dev", frozen=True, log_requests=False, seed=1))
         self.spy = Spy(MockTransport(self.mock.app))
         self.client = bind(self.mock.app, transport=self.spy)
         self.seen: dict[str, Seen] = {}

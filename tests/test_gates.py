@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import AIGC, ASYNC, AUTH
+from mockserver.testing import AIGC, ASYNC, AUTH
 
 VIDEO = AIGC + "video-generation/video-synthesis"
 T2V = {"model": "wan2.6-t2v", "input": {"prompt": "a cat"}}

@@ -14,7 +14,7 @@ from mockserver.domain.media_fields import media_fields
 from mockserver.formats import mp4, png, wav
 from mockserver.formats.sniff import decode_data_uri, probe
 from mockserver.spec.document import load_spec
-from tests.conftest import Mock
+from mockserver.testing import DashScopeMock
 
 IMG = "https://cdn.example.com/a.png"
 SPEC = load_spec()
@@ -31,7 +31,7 @@ def jpeg(width: int, height: int) -> bytes:
     return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
 
 
-def outcome(mock: Mock, model: str, body: dict[str, Any]) -> tuple[int, str, str]:
+def outcome(mock: DashScopeMock, model: str, body: dict[str, Any]) -> tuple[int, str, str]:
     """(HTTP status, code, message) of a create, or of the task it made once the clock has moved on."""
     r = mock.create(model, body={"model": model, **body})
     if r.status_code != 200:
@@ -130,14 +130,14 @@ def i2i(url: str) -> dict[str, Any]:
     (data_uri("image/png", png.image(800, 800, (1, 1, 1)) + b"\x00" * (10 << 20)), "InvalidFile.Size",
      "Invalid file size. The video/audio/image file size must be less than 10MB."),
 ], ids=["too-small", "mime-mismatch", "format", "not-media", "bad-base64", "too-big"])
-def test_data_uri_violations_at_submit(mock: Mock, uri: str, code: str, message: str | None) -> None:
+def test_data_uri_violations_at_submit(mock: DashScopeMock, uri: str, code: str, message: str | None) -> None:
     status, got_code, got_message = outcome(mock, I2I, i2i(uri))
     assert (status, got_code) == (400, code), got_message
     if message:
         assert got_message == message
 
 
-def test_a_good_data_uri_passes(mock: Mock) -> None:
+def test_a_good_data_uri_passes(mock: DashScopeMock) -> None:
     assert outcome(mock, I2I, i2i(data_uri("image/png", png.image(400, 600, (1, 1, 1)))))[:2] == (
         200, "SUCCEEDED")
     assert outcome(mock, I2I, i2i(data_uri("image/jpeg", jpeg(1024, 768))))[:2] == (200, "SUCCEEDED")
@@ -147,7 +147,7 @@ S2V = {"input": {"image_url": IMG, "audio_url": data_uri("audio/wav", wav.wav(25
        "parameters": {"resolution": "480P"}}  # s2v audio: at most 20 s
 
 
-def test_a_deferred_model_fails_the_task_in_faithful_mode(make_mock: Callable[..., Mock]) -> None:
+def test_a_deferred_model_fails_the_task_in_faithful_mode(make_mock: Callable[..., DashScopeMock]) -> None:
     faithful = make_mock("faithful")
     assert outcome(faithful, "wan2.2-s2v", S2V) == (
         200, "InvalidFile.Duration", "Invalid file duration. The file duration must be 0 s ~ 20 s.")
@@ -155,7 +155,7 @@ def test_a_deferred_model_fails_the_task_in_faithful_mode(make_mock: Callable[..
     assert outcome(strict, "wan2.2-s2v", S2V)[:2] == (400, "InvalidFile.Duration")
 
 
-def test_a_schema_error_wins_over_an_input_error_on_a_deferred_task(make_mock: Callable[..., Mock]) -> None:
+def test_a_schema_error_wins_over_an_input_error_on_a_deferred_task(make_mock: Callable[..., DashScopeMock]) -> None:
     faithful = make_mock("faithful")
     body = {**S2V, "parameters": {"resolution": "360P"}}
     status, code, message = outcome(faithful, "wan2.2-s2v", body)
@@ -165,7 +165,7 @@ def test_a_schema_error_wins_over_an_input_error_on_a_deferred_task(make_mock: C
 # ---- http(s) URLs ----------------------------------------------------------------------------------------
 
 
-def test_malformed_http_urls(make_mock: Callable[..., Mock]) -> None:
+def test_malformed_http_urls(make_mock: Callable[..., DashScopeMock]) -> None:
     bad = "https://exa mple.com/a.png"
     assert outcome(make_mock("dev"), I2I, i2i(bad)) == (400, "InvalidURL", "Invalid URL provided in your request.")
     i2v = {"input": {"prompt": "p", "img_url": bad}}
@@ -191,14 +191,14 @@ BROKEN_MP4 = "https://cdn.example.com/gone.mp4"
     ("wanx2.1-imageedit", {"input": {"prompt": "p", "function": "stylization_all", "base_image_url": BROKEN}},
      "InvalidParameter.FileDownload", "download for input_image error"),
 ], ids=["legacy", "media-protocol", "s2v", "video", "submit-validated-model"])
-def test_undownloadable_urls_fail_the_task(mock: Mock, model: str, body: dict[str, Any], code: str,
+def test_undownloadable_urls_fail_the_task(mock: DashScopeMock, model: str, body: dict[str, Any], code: str,
                                            message: str) -> None:
     for url in (BROKEN, BROKEN_MP4):
         assert mock.http.post("/__mock/undownloadable", json={"url": url}).status_code == 200
     assert outcome(mock, model, body) == (200, code, message)
 
 
-def test_undownloadable_marks_are_managed_by_the_admin_api(mock: Mock) -> None:
+def test_undownloadable_marks_are_managed_by_the_admin_api(mock: DashScopeMock) -> None:
     body = {"input": {"prompt": "p", "img_url": BROKEN}}
     r = mock.http.post("/__mock/undownloadable", json={"url": BROKEN})
     assert r.json() == {"undownloadable": [BROKEN]}
@@ -210,7 +210,7 @@ def test_undownloadable_marks_are_managed_by_the_admin_api(mock: Mock) -> None:
     assert mock.http.post("/__mock/undownloadable", json={"url": "ftp://x/y"}).status_code == 400
 
 
-def test_an_input_duration_carries_into_the_output(mock: Mock) -> None:
+def test_an_input_duration_carries_into_the_output(mock: DashScopeMock) -> None:
     body = {"model": "wan2.2-s2v", **S2V, "input": {**S2V["input"], "audio_url": data_uri(
         "audio/x-wav", wav.wav(7.5))}}
     task_id = mock.task_id("wan2.2-s2v", body=body)

@@ -9,7 +9,7 @@ import pytest
 
 from mockserver.spec.document import load_spec
 from mockserver.spec.profiles import Registry
-from tests.conftest import AUTH
+from mockserver.testing import AUTH
 
 SPEC = load_spec()
 ASYNC_MODELS = sorted(n for n, p in Registry(SPEC).models.items() if p.mode == "async")

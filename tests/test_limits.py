@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ASYNC, AUTH
+from mockserver.testing import ASYNC, AUTH
 
 VACE = "wanx2.1-vace-plus"  # documented 2 RPS / 2 concurrent (real-service-behavior.md §6)
 

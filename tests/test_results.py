@@ -13,8 +13,8 @@ import av
 import pytest
 
 from mockserver.formats import mp4, wav
+from mockserver.testing import AIGC, ASYNC, DashScopeMock
 from mockserver.wire.signing import UrlSigner
-from tests.conftest import AIGC, ASYNC, Mock
 
 IMG = "https://cdn.example.com/a.png"
 
@@ -23,7 +23,8 @@ def data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64," + base64.b64encode(data).decode()
 
 
-def finish(mock: Mock, model: str, inp: dict[str, Any], params: dict[str, Any] | None = None) -> dict[str, Any]:
+def finish(mock: DashScopeMock, model: str, inp: dict[str, Any],
+           params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Create a task, run the clock past its end, return the SUCCEEDED output."""
     body = {"model": model, "input": inp, "parameters": params or {}}
     task_id = mock.task_id(model, body=body)
@@ -33,7 +34,7 @@ def finish(mock: Mock, model: str, inp: dict[str, Any], params: dict[str, Any] |
     return out
 
 
-def fetch(mock: Mock, url: str, **headers: str) -> Any:
+def fetch(mock: DashScopeMock, url: str, **headers: str) -> Any:
     return mock.http.get(url, headers=headers)
 
 
@@ -79,7 +80,7 @@ FAMILIES: list[tuple[str, dict[str, Any], dict[str, Any], tuple[int, int, int, f
 
 
 @pytest.mark.parametrize(("model", "inp", "params", "want"), FAMILIES, ids=[f[0] for f in FAMILIES])
-def test_video_result_is_h264_mp4_matching_the_request(mock: Mock, model: str, inp: dict[str, Any],
+def test_video_result_is_h264_mp4_matching_the_request(mock: DashScopeMock, model: str, inp: dict[str, Any],
                                                        params: dict[str, Any],
                                                        want: tuple[int, int, int, float]) -> None:
     out = finish(mock, model, inp, params)
@@ -91,7 +92,7 @@ def test_video_result_is_h264_mp4_matching_the_request(mock: Mock, model: str, i
     assert seconds == pytest.approx(want[3], abs=0.5 / fps)
 
 
-def test_video_urls_have_the_real_oss_shape_and_files_are_deterministic(mock: Mock) -> None:
+def test_video_urls_have_the_real_oss_shape_and_files_are_deterministic(mock: DashScopeMock) -> None:
     out = finish(mock, "wan2.6-t2v", {"prompt": "p"}, {"size": "1280*720"})
     url = out["video_url"]
     parts = urlsplit(url)
@@ -105,14 +106,14 @@ def test_video_urls_have_the_real_oss_shape_and_files_are_deterministic(mock: Mo
     assert ranged.headers["content-range"] == f"bytes 0-7/{len(first.content)}"
 
 
-def test_the_largest_video_stays_small(mock: Mock) -> None:
+def test_the_largest_video_stays_small(mock: DashScopeMock) -> None:
     out = finish(mock, "wan2.6-t2v", {"prompt": "p"}, {"size": "1920*1080", "duration": 15})
     data = fetch(mock, out["video_url"]).content
     assert len(data) < 300_000
     assert probe_video(data)[1:3] == (1920, 1080)
 
 
-def test_multi_image_tasks_get_one_png_per_image(mock: Mock) -> None:
+def test_multi_image_tasks_get_one_png_per_image(mock: DashScopeMock) -> None:
     out = finish(mock, "wanx2.1-t2i-turbo", {"prompt": "a cat"}, {"size": "1024*768", "n": 3})
     urls = [item["url"] for item in out["results"]]
     assert len(urls) == 3 and len(set(urls)) == 3
@@ -127,7 +128,7 @@ def test_multi_image_tasks_get_one_png_per_image(mock: Mock) -> None:
     assert len(pixels) == 3  # each image its own colour
 
 
-def test_a_single_image_result_has_no_index(mock: Mock) -> None:
+def test_a_single_image_result_has_no_index(mock: DashScopeMock) -> None:
     out = finish(mock, "wan2.6-t2i", {"messages": [{"role": "user", "content": [{"text": "a cat"}]}]},
                  {"n": 1, "size": "1600*1152"})
     url = out["choices"][0]["message"]["content"][0]["image"]
@@ -143,7 +144,7 @@ def _xml(r: Any) -> tuple[str, str]:
     return code[1], message[1]
 
 
-def test_urls_expire_24_hours_after_the_end_on_the_virtual_clock(mock: Mock) -> None:
+def test_urls_expire_24_hours_after_the_end_on_the_virtual_clock(mock: DashScopeMock) -> None:
     out = finish(mock, "wanx2.1-t2i-turbo", {"prompt": "a cat"}, {"n": 1})
     url = out["results"][0]["url"]
     expires = int(parse_qs(urlsplit(url).query)["Expires"][0])
@@ -162,13 +163,13 @@ def test_urls_expire_24_hours_after_the_end_on_the_virtual_clock(mock: Mock) -> 
     lambda u: re.sub(r"Expires=(\d+)", lambda m: f"Expires={int(m[1]) + 3600}", u),
     lambda u: re.sub(r"/([0-9a-f]{2})/", lambda m: "/" + ("00" if m[1] != "00" else "01") + "/", u, count=1),
 ], ids=["signature", "expires", "path"])
-def test_tampered_urls_answer_signature_does_not_match(mock: Mock, tamper: Callable[[str], str]) -> None:
+def test_tampered_urls_answer_signature_does_not_match(mock: DashScopeMock, tamper: Callable[[str], str]) -> None:
     url = finish(mock, "wan2.6-t2v", {"prompt": "p"})["video_url"]
     r = fetch(mock, tamper(url))
     assert r.status_code == 403 and _xml(r)[0] == "SignatureDoesNotMatch"
 
 
-def test_unsigned_and_foreign_key_urls_are_refused(mock: Mock) -> None:
+def test_unsigned_and_foreign_key_urls_are_refused(mock: DashScopeMock) -> None:
     url = finish(mock, "wan2.6-t2v", {"prompt": "p"})["video_url"]
     r = fetch(mock, url.split("?")[0])
     assert r.status_code == 403 and _xml(r)[0] == "AccessDenied"
@@ -176,7 +177,7 @@ def test_unsigned_and_foreign_key_urls_are_refused(mock: Mock) -> None:
     assert r.status_code == 403 and _xml(r)[0] == "InvalidAccessKeyId"
 
 
-def test_a_signed_url_of_an_unfinished_task_is_no_such_key(mock: Mock) -> None:
+def test_a_signed_url_of_an_unfinished_task_is_no_such_key(mock: DashScopeMock) -> None:
     task_id = mock.task_id("wan2.6-t2v", body={"model": "wan2.6-t2v", "input": {"prompt": "p"}},
                            headers={**ASYNC, "X-Mock-Scenario": "pending:60s,succeeded"})
     signer = UrlSigner(mock.twin.url_secret)
@@ -193,7 +194,7 @@ def test_a_signed_url_of_an_unfinished_task_is_no_such_key(mock: Mock) -> None:
     assert mock.http.get("/zz/20260101/abcdef12/x.mp4").status_code == 404
 
 
-def test_a_failed_task_has_no_file(mock: Mock) -> None:
+def test_a_failed_task_has_no_file(mock: DashScopeMock) -> None:
     body = {"model": "wan2.6-t2v", "input": {"prompt": "p"}}
     r = mock.http.post(AIGC + "video-generation/video-synthesis", json=body,
                        headers={**ASYNC, "X-Mock-Scenario": "failed(InternalError)"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.domain.scenarios import ScenarioError, parse
-from tests.conftest import AIGC, ASYNC, AUTH, KEY
+from mockserver.testing import AIGC, ASYNC, AUTH, KEY
 
 VIDEO = AIGC + "video-generation/video-synthesis"
 T2V = {"model": "wan2.6-t2v", "input": {"prompt": "a cat"}}

@@ -10,7 +10,7 @@ from dashscope.aigc.image_generation import ImageGeneration
 
 from mockserver.pytest_plugin import DashScopeMock
 from mockserver.spec.document import load_spec
-from tests.conftest import AIGC, ASYNC, AUTH
+from mockserver.testing import AIGC, ASYNC, AUTH
 
 SYNC = AIGC + "multimodal-generation/generation"
 MESSAGES = [{"role": "user", "content": [{"text": "a cat in the snow"}]}]

@@ -16,8 +16,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from mockserver.formats import png
-from mockserver.pytest_plugin import DashScopeMock
-from tests.conftest import ASYNC, AUTH, Mock
+from mockserver.testing import ASYNC, AUTH, DashScopeMock
 
 PNG = png.image(640, 480, (10, 200, 40))
 MODEL = "wan2.2-i2v-plus"
@@ -25,7 +24,7 @@ RESOLVE = {**ASYNC, "X-DashScope-OssResourceResolve": "enable"}
 OTHER = {"Authorization": "Bearer sk-test-other-account"}
 
 
-def policy(mock: Mock, model: str = MODEL, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def policy(mock: DashScopeMock, model: str = MODEL, headers: dict[str, str] | None = None) -> dict[str, Any]:
     r = mock.http.get("/api/v1/uploads", params={"action": "getPolicy", "model": model}, headers=headers or AUTH)
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
@@ -42,7 +41,7 @@ def form(data: dict[str, Any], **override: str) -> dict[str, str]:
     return fields
 
 
-def upload(mock: Mock, data: dict[str, Any], content: bytes = PNG, **override: str) -> httpx.Response:
+def upload(mock: DashScopeMock, data: dict[str, Any], content: bytes = PNG, **override: str) -> httpx.Response:
     host = data["upload_host"]
     return mock.http.post(host, data=form(data, **override), files={"file": ("a.png", content, "image/png")})
 
@@ -62,7 +61,7 @@ def i2v(url: str) -> dict[str, Any]:
 # ---- the policy ----------------------------------------------------------------------------------
 
 
-def test_policy_has_the_real_shape(mock: Mock) -> None:
+def test_policy_has_the_real_shape(mock: DashScopeMock) -> None:
     body = policy(mock)
     schema = {"$ref": "urn:dashscope-spec#/components/schemas/UploadPolicyResponse"}
     assert list(Draft202012Validator(schema, registry=mock.twin.spec._registry).iter_errors(body)) == []
@@ -80,7 +79,7 @@ def test_policy_has_the_real_shape(mock: Mock) -> None:
     assert policy(mock, headers=OTHER)["data"]["upload_dir"].split("/")[1] != data["upload_dir"].split("/")[1]
 
 
-def test_policy_errors_use_the_dashscope_envelope(mock: Mock) -> None:
+def test_policy_errors_use_the_dashscope_envelope(mock: DashScopeMock) -> None:
     r = mock.http.get("/api/v1/uploads", params={"action": "getPolicy", "model": "no-such-model"}, headers=AUTH)
     assert r.status_code == 400 and r.json()["code"] == "InvalidParameter" and r.json()["message"] == "Model not exist."
     r = mock.http.get("/api/v1/uploads", params={"action": "getPolicy", "model": MODEL})
@@ -90,7 +89,7 @@ def test_policy_errors_use_the_dashscope_envelope(mock: Mock) -> None:
 # ---- the PostObject receiver -----------------------------------------------------------------------
 
 
-def test_upload_then_overwrite_the_same_key(mock: Mock) -> None:
+def test_upload_then_overwrite_the_same_key(mock: DashScopeMock) -> None:
     data = policy(mock)["data"]
     r = upload(mock, data)
     assert r.status_code == 200 and r.content == b""
@@ -100,7 +99,7 @@ def test_upload_then_overwrite_the_same_key(mock: Mock) -> None:
     assert stored is not None and stored.data == PNG + b"more"
 
 
-def test_an_expired_policy_is_refused(mock: Mock) -> None:
+def test_an_expired_policy_is_refused(mock: DashScopeMock) -> None:
     data = policy(mock)["data"]
     mock.advance(mock.twin.settings.upload_policy_ttl_s + 1)
     r = upload(mock, data)
@@ -126,7 +125,7 @@ def _forged_policy(data: dict[str, Any]) -> str:
     (lambda d: {"key": d["upload_dir"] + "//a.png"}, 400, "InvalidObjectName"),
 ], ids=["signature", "forged-policy", "access-key", "outside-prefix", "acl", "traversal", "absolute", "backslash",
         "empty-segment"])
-def test_bad_uploads_get_oss_xml_errors(mock: Mock, tamper: Callable[[dict[str, Any]], dict[str, str]],
+def test_bad_uploads_get_oss_xml_errors(mock: DashScopeMock, tamper: Callable[[dict[str, Any]], dict[str, str]],
                                         status: int, code: str) -> None:
     data = policy(mock)["data"]
     r = upload(mock, data, **tamper(data))
@@ -134,7 +133,7 @@ def test_bad_uploads_get_oss_xml_errors(mock: Mock, tamper: Callable[[dict[str, 
     assert len(mock.twin.uploads.files) == 0
 
 
-def test_an_oversized_upload_is_refused(make_mock: Callable[..., Mock]) -> None:
+def test_an_oversized_upload_is_refused(make_mock: Callable[..., DashScopeMock]) -> None:
     mock = make_mock(upload_max_mb=1)
     data = policy(mock)["data"]
     assert data["max_file_size_mb"] == 1
@@ -143,7 +142,7 @@ def test_an_oversized_upload_is_refused(make_mock: Callable[..., Mock]) -> None:
     assert upload(mock, data, content=b"\x00" * (1 << 20)).status_code == 200  # the limit itself is allowed
 
 
-def test_a_malformed_upload_is_an_xml_error_not_a_500(mock: Mock) -> None:
+def test_a_malformed_upload_is_an_xml_error_not_a_500(mock: DashScopeMock) -> None:
     r = mock.http.post("/__oss/upload", content=b"not multipart", headers={"content-type": "multipart/form-data"})
     assert r.status_code == 400 and oss_error(r)[0] == "MalformedPOSTRequest"
     data = policy(mock)["data"]
@@ -151,7 +150,8 @@ def test_a_malformed_upload_is_an_xml_error_not_a_500(mock: Mock) -> None:
     assert r.status_code == 400 and oss_error(r)[0] == "InvalidArgument"
 
 
-def test_uploads_live_in_the_data_dir_under_hashed_names(make_mock: Callable[..., Mock], tmp_path: Path) -> None:
+def test_uploads_live_in_the_data_dir_under_hashed_names(make_mock: Callable[..., DashScopeMock],
+                                                         tmp_path: Path) -> None:
     mock = make_mock(data_dir=tmp_path)
     data = policy(mock)["data"]
     assert upload(mock, data).status_code == 200
@@ -163,7 +163,8 @@ def test_uploads_live_in_the_data_dir_under_hashed_names(make_mock: Callable[...
     assert again.create(MODEL, body=i2v(url), headers=RESOLVE).status_code == 200
 
 
-def test_the_sqlite_store_keeps_uploads_beside_its_database(make_mock: Callable[..., Mock], tmp_path: Path) -> None:
+def test_the_sqlite_store_keeps_uploads_beside_its_database(make_mock: Callable[..., DashScopeMock],
+                                                            tmp_path: Path) -> None:
     mock = make_mock(store=f"sqlite:{tmp_path / 'db' / 'tasks.sqlite'}")
     data = policy(mock)["data"]
     assert upload(mock, data, success_action_status="204").status_code == 204
@@ -173,13 +174,13 @@ def test_the_sqlite_store_keeps_uploads_beside_its_database(make_mock: Callable[
 # ---- oss:// in create requests ----------------------------------------------------------------------
 
 
-def uploaded(mock: Mock, model: str = MODEL, headers: dict[str, str] | None = None) -> str:
+def uploaded(mock: DashScopeMock, model: str = MODEL, headers: dict[str, str] | None = None) -> str:
     data = policy(mock, model, headers)["data"]
     assert upload(mock, data).status_code == 200
     return "oss://" + data["upload_dir"] + "/a.png"
 
 
-def test_an_uploaded_file_resolves_for_its_account_and_model(mock: Mock) -> None:
+def test_an_uploaded_file_resolves_for_its_account_and_model(mock: DashScopeMock) -> None:
     url = uploaded(mock)
     task_id = mock.task_id(MODEL, body=i2v(url), headers=RESOLVE)
     mock.advance(30)
@@ -193,7 +194,7 @@ def test_an_uploaded_file_resolves_for_its_account_and_model(mock: Mock) -> None
     ("after-48h", "Failed to find the requested media resource during the data inspection process."),
     ("never-uploaded", "Failed to find the requested media resource during the data inspection process."),
 ])
-def test_oss_urls_that_do_not_resolve(mock: Mock, case: str, message: str) -> None:
+def test_oss_urls_that_do_not_resolve(mock: DashScopeMock, case: str, message: str) -> None:
     url = uploaded(mock)
     headers = RESOLVE
     model = MODEL
@@ -216,13 +217,13 @@ def test_oss_urls_that_do_not_resolve(mock: Mock, case: str, message: str) -> No
         assert mock.create(MODEL, body=i2v(fresh), headers=RESOLVE).status_code == 200
 
 
-def test_oss_errors_come_at_submit_even_for_deferred_models(make_mock: Callable[..., Mock]) -> None:
+def test_oss_errors_come_at_submit_even_for_deferred_models(make_mock: Callable[..., DashScopeMock]) -> None:
     mock = make_mock("faithful")
     r = mock.create(MODEL, body=i2v("oss://dashscope-instant/x/y/z/a.png"), headers=RESOLVE)
     assert r.status_code == 400 and r.json()["code"] == "InvalidParameter.DataInspection"
 
 
-def test_an_uploaded_file_is_checked_against_the_field_limits(mock: Mock) -> None:
+def test_an_uploaded_file_is_checked_against_the_field_limits(mock: DashScopeMock) -> None:
     data = policy(mock)["data"]
     tiny = png.image(100, 100, (1, 2, 3))  # img_url needs 360-2000 px
     assert upload(mock, data, content=tiny).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import AIGC, ASYNC
+from mockserver.testing import AIGC, ASYNC
 
 # captured: wan2.7 sent the 2.5 payload shape -> 200, then FAILED "Field required: input.media" (§1.4)
 WRONG_SHAPE = {"model": "wan2.7-videoedit", "input": {"prompt": "x", "video_url": "https://e.com/a.mp4"}}
