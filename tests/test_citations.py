@@ -23,6 +23,7 @@ CITATION = re.compile(rf"docs/([\w-]+)\.md\s*\(?((?:\s*(?:,|/|and)?\s*§{SECTION
 CITED = re.compile(rf"(?:§|-§?)({SECTION})")
 OUTSIDE = re.compile(
     r"real-service-behavior\.md|official-sdk-wire-protocol\.md|api-catalog-003|shared/(?:seeds|reference)\b|\.\./shared\b"
+    r"|docs/[\w-]+\.md\s+L\d"  # a line number of the old notes carried over to docs/ (cite the section)
 )
 DOCS_DIR_DEFAULT = "DASHSCOPE_DOCS_DIR"  # a line naming the variable may spell out its default path
 
@@ -70,6 +71,7 @@ def test_citations_are_parsed() -> None:
     assert citations(text) == [(1, "behaviour", "1.4"), (1, "behaviour", "2.3"), (1, "behaviour", "2.4"),
                                (1, "sdk-wire", "A.1.69"), (2, "behaviour", "0"), (2, "behaviour", "6")]
     assert anchor_of("A.1.69") == "sa-1-69" and anchor_of("7") == "s7"
+    assert OUTSIDE.search("docs/sdk-wire.md L247") and not OUTSIDE.search("docs/sdk-wire.md §2.3; 003 L247")
 
 
 def test_every_docs_section_has_its_anchor() -> None:
