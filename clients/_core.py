@@ -208,7 +208,7 @@ class Core:
         if info is None or info.is_async:
             extra["X-DashScope-Async"] = "enable"
         if _contains_oss(body):
-            # raw HTTP must ask for oss:// resolution (real-service-behavior.md §4.2)
+            # raw HTTP must ask for oss:// resolution (docs/behaviour.md §4.2)
             extra["X-DashScope-OssResourceResolve"] = "enable"
         extra.update(headers or {})
         return Call("create", "POST", self.url(AIGC + path.strip("/")), self.headers(extra), json=dict(body),

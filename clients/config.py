@@ -1,6 +1,6 @@
 """Client configuration: base URL (any region), API key, workspace, timeouts, retry and wait policies.
 
-Arguments win; otherwise the environment variables the official SDK reads (official-sdk-wire-protocol.md
+Arguments win; otherwise the environment variables the official SDK reads (docs/sdk-wire.md
 §1): DASHSCOPE_BASE_URL, then DASHSCOPE_HTTP_BASE_URL; DASHSCOPE_API_KEY; DASHSCOPE_WORKSPACE
 (sent as `X-DashScope-WorkSpace`); DASHSCOPE_REGION picks a default host when no URL is given.
 """

@@ -162,7 +162,7 @@ class ConnectionFailedError(DashScopeError):
 class CreateOutcomeUnknownError(ConnectionFailedError):
     """A create was sent but its answer was lost: the task MAY exist. It was not repeated.
 
-    Creates are not idempotent (real-service-behavior.md §6): look for the task with
+    Creates are not idempotent (docs/behaviour.md §6): look for the task with
     `client.list(model_name=..., start_time=sent_at)` before submitting again.
     """
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from ._generated import MODELS, OUTPUT_FIELDS, TASK_STATUSES, TaskStatus
 
-# submit_time & co. are China Standard Time with no zone (real-service-behavior.md §0.4)
+# submit_time & co. are China Standard Time with no zone (docs/behaviour.md §0.4)
 CST = timezone(timedelta(hours=8))
 TERMINAL: frozenset[str] = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"})
 _ORDER = {"PENDING": 0, "RUNNING": 1, "SUCCEEDED": 2, "FAILED": 2, "CANCELED": 2, "UNKNOWN": 3}
@@ -123,7 +123,7 @@ def extract_results(output: Mapping[str, Any], path: str) -> list[ResultItem]:
         if not isinstance(node, Mapping):
             return
         if key not in node:
-            # a moderated item of a partly successful task carries code/message instead (§1.6)
+            # a moderated item of a partly successful task carries code/message instead (docs/behaviour.md §1.6)
             if isinstance(node.get("code"), str) and i > 0:
                 found.append(ResultItem(None, node["code"], _opt_str(node, "message")))
             return

@@ -11,13 +11,13 @@ from typing import Any
 from mockserver.spec.document import Spec
 from mockserver.spec.profiles import ModelProfile, Registry
 
-# The cheapest image model: "wanx2.0-t2i-turbo — cheapest, basic quality" (api-catalog-003-partA.md,
-# 003 L179), at the smallest size its schema allows and one image, so a paid check costs one small image.
+# The cheapest image model (003 L179 recommends wanx2.0-t2i-turbo when cost matters more than quality),
+# at the smallest size its schema allows and one image, so a paid check costs one small image.
 PAID_MODEL = "wanx2.0-t2i-turbo"
 PAID_PARAMETERS: dict[str, Any] = {"size": "512*512", "n": 1, "prompt_extend": False}
 PAID_PROMPT = "a small red circle on a white background"
 # A model whose parameter errors the real service reports after submit (spec: validation: deferred;
-# real-service-behavior.md §1.4 lists wanx2.1-t2v-turbo among the probed models). Its failed tasks are free.
+# docs/behaviour.md §1.4 lists wanx2.1-t2v-turbo among the probed models). Its failed tasks are free.
 DEFERRED_MODEL = "wanx2.1-t2v-turbo"
 
 

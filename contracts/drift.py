@@ -11,7 +11,7 @@ from .normalize import json_type, normalize
 # kinds, in the order the report lists them
 KINDS = ("spec", "status", "code", "message", "task_status", "missing", "extra", "type", "value")
 _VALUE_KINDS = {"code": "code", "message": "message", "task_status": "task_status", "status": "task_status"}
-# counts that depend on the account's history, not on the contract (the list API, §3.2)
+# counts that depend on the account's history, not on the contract (the list API, docs/behaviour.md §3.2)
 _VARYING = {"total", "total_page"}
 _VARYING_LISTS = {"data", "tasks"}
 

@@ -18,7 +18,7 @@ def fixed_uuid(label: str) -> str:
 def expect_error(reply: Reply, status: int, code: str, message: str | None = None) -> None:
     """The flat error envelope with this status and code; `message` is a documented prefix.
 
-    Only a prefix: newer deployments append " For details, see: <doc-url>" (real-service-behavior.md §0.1).
+    Only a prefix: newer deployments append " For details, see: <doc-url>" (docs/behaviour.md §0.1).
     """
     assert reply.status == status, f"expected HTTP {status} {code}, got {reply.describe()}"
     assert reply.get("code") == code, f"expected code {code}, got {reply.describe()}"

@@ -13,12 +13,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-# real-service-behavior.md §0.4: "YYYY-MM-DD HH:MM:SS.mmm", UTC+8, no zone (legacy models drop the ms)
+# docs/behaviour.md §0.4: "YYYY-MM-DD HH:MM:SS.mmm", UTC+8, no zone (legacy models drop the ms)
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{3})?$")
 _UPLOAD_DIR = re.compile(r"^dashscope-instant/[^/]+/\d{4}-\d{2}-\d{2}/[^/]+$")
 _TEMPLATE_ID = re.compile(r"^AACT\.[0-9a-f]+\.[0-9a-f]+\.[0-9a-f]+$")
 _SIGNED = {"signature", "expires", "ossaccesskeyid"}
-_EPOCH_MS_KEYS = {"gmt_create", "start_time", "end_time"}  # the list API's epoch milliseconds (§3.2)
+_EPOCH_MS_KEYS = {"gmt_create", "start_time", "end_time"}  # the list API's epoch milliseconds (docs/behaviour.md §3.2)
 _ID_KEYS = {"caller_uid", "caller_parent_id", "api_key_id"}
 _TEXT_KEYS = {"orig_prompt", "actual_prompt"}  # prompt rewriting is an LLM's output: never equal
 _OPAQUE_KEYS = {"policy": "<base64>", "signature": "<signature>", "oss_access_key_id": "<access-key-id>"}

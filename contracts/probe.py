@@ -314,7 +314,7 @@ class Probe:
                 if time.monotonic() + interval > deadline:
                     break
                 ep.sleep(interval)
-                # the official SDK's schedule: 1 s, doubling every 3 polls, at most 5 s (§2)
+                # the official SDK's schedule: 1 s, doubling every 3 polls, at most 5 s (docs/sdk-wire.md §3.1)
                 if n % 3 == 0:
                     interval = min(interval * 2, 5.0)
         return polls

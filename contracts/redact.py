@@ -15,11 +15,11 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
 
-# OSS signed-URL credentials (real-service-behavior.md §2.4: Expires, OSSAccessKeyId, Signature) and the
+# OSS signed-URL credentials (docs/behaviour.md §2.4: Expires, OSSAccessKeyId, Signature) and the
 # STS / V4 variants OSS also uses.
 _SECRET_QUERY = {"signature", "expires", "ossaccesskeyid", "security-token", "x-oss-security-token",
                  "x-oss-signature", "x-oss-credential", "x-oss-date", "x-oss-expires"}
-# Upload-policy secrets (§4.1) and the account ids the task list shows (§3.2).
+# Upload-policy secrets (docs/behaviour.md §4.1) and the account ids the task list shows (§3.2).
 _SECRET_KEYS = {"signature", "policy", "oss_access_key_id", "security_token", "x_oss_security_token",
                 "caller_uid", "caller_parent_id", "api_key_id"}
 _KEEP_REQUEST_HEADERS = {"content-type", "x-dashscope-async", "x-dashscope-ossresourceresolve"}

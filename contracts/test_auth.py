@@ -1,4 +1,4 @@
-"""Free checks: authentication comes first, then the async-header gate (real-service-behavior.md §1.1-1.2).
+"""Free checks: authentication comes first, then the async-header gate (docs/behaviour.md §1.1-1.2).
 
 None of these creates a task: the service refuses them before the body is read.
 """
@@ -39,7 +39,7 @@ def test_async_route_without_async_header_is_403(probe: Probe, choices: Choices)
     route = choices.route_path(choices.paid)
     r = probe.call("POST", route, step="create without X-DashScope-Async", json=choices.paid_body)
     expect_error(r, 403, "AccessDenied")
-    # any value other than `enable` is a synchronous call (§5.3)
+    # any value other than `enable` is a synchronous call (docs/behaviour.md §5.3)
     r = probe.call("POST", route, step="create with X-DashScope-Async: disable", json=choices.paid_body,
                    headers={"X-DashScope-Async": "disable"})
     expect_error(r, 403, "AccessDenied")

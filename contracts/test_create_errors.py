@@ -1,6 +1,6 @@
 """Free checks: creates the service refuses, at submit or (for deferred models) as a FAILED task.
 
-Failed calls and failed tasks are not billed (real-service-behavior.md §2.5), so these cost nothing; the
+Failed calls and failed tasks are not billed (docs/behaviour.md §2.5), so these cost nothing; the
 deferred one still creates a task, which the spend ledger counts as free.
 """
 
@@ -26,7 +26,7 @@ def test_malformed_body_is_400(probe: Probe, choices: Choices) -> None:
 
 
 def test_model_on_another_route_is_403(probe: Probe, choices: Choices) -> None:
-    """A model posted to another family's route meets the async gate, not a 404 (§1.2, inferred)."""
+    """A model posted to another family's route meets the async gate, not a 404 (docs/behaviour.md §1.2, inferred)."""
     r, _ = probe.create(choices.paid.name, choices.paid_body, route=choices.route_path(choices.deferred),
                         billable=False, expect_task=False, step="create on another family's route")
     expect_error(r, 403, "AccessDenied")
@@ -40,7 +40,7 @@ def test_immediate_parameter_error(probe: Probe, choices: Choices) -> None:
 
 
 def test_deferred_parameter_error(probe: Probe, choices: Choices) -> None:
-    """A deferred model accepts the create, then the task FAILS with InvalidParameter (§1.4)."""
+    """A deferred model accepts the create, then the task FAILS with InvalidParameter (docs/behaviour.md §1.4)."""
     r, task = probe.create(choices.deferred.name, choices.deferred_invalid,
                            route=choices.route_path(choices.deferred), billable=False,
                            step=f"create: {choices.deferred_invalid_why}")

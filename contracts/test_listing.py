@@ -1,4 +1,4 @@
-"""Free checks: the task list and the upload policy (§3.2, §4.1)."""
+"""Free checks: the task list and the upload policy (docs/behaviour.md §3.2, §4.1)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_list_shape(probe: Probe, choices: Choices) -> None:
     items = [i for i in one.get("data", []) if i.get("task_id") == task_id]
     assert len(items) == 1, f"the task is not listed: {one.describe()}"
     assert items[0].get("status") == "FAILED" and items[0].get("model_name") == task.model, one.describe()
-    assert isinstance(items[0].get("gmt_create"), int), "list times are epoch milliseconds (§3.2)"
+    assert isinstance(items[0].get("gmt_create"), int), "list times are epoch milliseconds (docs/behaviour.md §3.2)"
 
 
 def test_upload_policy_shape(probe: Probe, choices: Choices) -> None:
@@ -34,7 +34,7 @@ def test_upload_policy_shape(probe: Probe, choices: Choices) -> None:
                    params={"action": "getPolicy", "model": choices.paid.name})
     assert r.status == 200, r.describe()
     data = r.get("data")
-    # the last segment of upload_dir is the request_id (§4.1, observed)
+    # the last segment of upload_dir is the request_id (docs/behaviour.md §4.1, observed)
     assert str(data["upload_dir"]).rsplit("/", 1)[-1] == r.get("request_id"), r.describe()
     if data["policy"] != "REDACTED":  # a replayed snapshot has the policy redacted
         policy = json.loads(base64.b64decode(data["policy"]))

@@ -1,4 +1,4 @@
-"""Free checks: queries and cancels of tasks that do not exist or are finished (§2.1, §3.1)."""
+"""Free checks: queries and cancels of tasks that do not exist or are finished (docs/behaviour.md §2.1, §3.1)."""
 
 from __future__ import annotations
 

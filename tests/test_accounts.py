@@ -55,7 +55,7 @@ def test_keys_of_one_account_share_tasks(make_mock, keys_file: Path) -> None:
     task = create(mock, "sk-a1")
     assert mock.get(task, key="sk-a2")["output"]["task_status"] == "PENDING"
     assert mock.get(task, key="sk-b1")["output"]["task_status"] == "UNKNOWN"
-    # real-service-behavior.md §3.1: any key of the account may cancel
+    # docs/behaviour.md §3.1: any key of the account may cancel
     assert mock.http.post(f"/api/v1/tasks/{task}/cancel", headers=hdr("sk-a2", False)).status_code == 200
     listing = mock.http.get("/api/v1/tasks", headers=hdr("sk-b1", False)).json()
     assert listing["total"] == 0

@@ -96,7 +96,7 @@ def test_download_saves_every_result_with_progress(mock: DashScopeMock, tmp_path
 def test_download_of_an_expired_url_fails_cleanly(mock: DashScopeMock, tmp_path: Path) -> None:
     client = bind(mock.app)
     task = client.run("wan2.2-t2v-plus", {"prompt": "a cat"})
-    mock.advance(2 * 86400)  # result URLs are signed for 24 h (real-service-behavior.md §2.4)
+    mock.advance(2 * 86400)  # result URLs are signed for 24 h (docs/behaviour.md §2.4)
     with pytest.raises(ResponseError) as expired:
         client.download(task, tmp_path)
     assert expired.value.status in (400, 403, 404)

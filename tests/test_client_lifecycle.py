@@ -69,7 +69,7 @@ def test_wire_headers_async_workspace_and_oss(mock: DashScopeMock) -> None:
     assert post.headers["x-dashscope-ossresourceresolve"] == "enable"
     assert post.headers["authorization"] == "Bearer sk-test-client"
     assert post.headers["x-dashscope-workspace"] == "ws-42" == get.headers["x-dashscope-workspace"]
-    assert "x-dashscope-async" not in get.headers  # the SDK never sends it on queries (§5.3)
+    assert "x-dashscope-async" not in get.headers  # the SDK never sends it on queries (docs/behaviour.md §5.3)
     client.create("wan2.2-t2v-plus", {"prompt": "a cat"})
     assert "x-dashscope-ossresourceresolve" not in seen[-1].headers
 

@@ -218,7 +218,7 @@ def test_valid_requests_reach_a_terminal_state_and_parse(make_mock: Callable[...
         assert isinstance(task, Task) and task.status == "SUCCEEDED" and task.task_id == created.task_id
         assert task.results and all(r.ok for r in task.results), task.output
         assert task.submit_time and task.scheduled_time and task.end_time
-        # legacy models drop the milliseconds (real-service-behavior.md §0.4): compare whole seconds
+        # legacy models drop the milliseconds (docs/behaviour.md §0.4): compare whole seconds
         times = [t.replace(microsecond=0) for t in (task.submit_time, task.scheduled_time, task.end_time)]
         assert times == sorted(times), task.output
         # the same answer, raw, satisfies the model's documented SUCCEEDED schema
@@ -253,7 +253,7 @@ def test_invalid_requests_get_invalid_parameter_when_the_spec_says(
         assume(expected is not None)  # e.g. a type change a schema does not constrain
         call = client.create if info.is_async else client.detect
         if deferred:
-            created = call(model, body["input"], body.get("parameters"))  # accepted at submit (§1.4)
+            created = call(model, body["input"], body.get("parameters"))  # accepted at submit (docs/behaviour.md §1.4)
             with pytest.raises(errors.InvalidParameterError) as failed:
                 client.wait(created)
             assert failed.value.status == 200 and failed.value.task is not None

@@ -206,7 +206,7 @@ def test_real_endpoint_polls_on_the_sdk_schedule_without_moving_a_clock(tmp_path
     probe = Probe("c", "free", ep, None, validator, SpendLedger(tmp_path / "l", None), poll_timeout=600)
     final = probe.wait(TaskRef("wanx2.1-t2v-turbo", {"target": "t-1"}))
     assert final.get("output.task_status") == "FAILED"
-    assert slept == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 4.0, 4.0]  # 1 s, doubling every 3 polls (§2)
+    assert slept == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 4.0, 4.0]  # 1 s, doubling every 3 polls (docs/sdk-wire.md §3.1)
     assert len(seen) == 9 and probe.summary()["steps"][-1] == "poll (FAILED) -> 200"
     timed_out = Probe("c", "free", ep, None, validator, SpendLedger(tmp_path / "l", None), poll_timeout=0)
     seen.clear()

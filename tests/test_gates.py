@@ -75,7 +75,7 @@ def test_unknown_model(mock, model: object) -> None:
 
 
 def test_model_on_another_familys_route_is_403(mock) -> None:
-    # real-service-behavior.md §1.2: the animate models 403 on video-generation
+    # docs/behaviour.md §1.2: the animate models 403 on video-generation
     body = mock.twin.spec.example_body("wan2.2-animate-move")
     envelope(mock.http.post(VIDEO, json=body, headers=ASYNC), 403, "AccessDenied",
              "current user api does not support asynchronous calls")
@@ -156,7 +156,7 @@ def test_a_body_in_several_asgi_messages_is_reassembled(mock) -> None:
 
 
 def test_message_suffix_is_configurable(make_mock) -> None:
-    # real-service-behavior.md §0.1: messages since ~2025 end with a doc link; older captures have none
+    # docs/behaviour.md §0.1: messages since ~2025 end with a doc link; older captures have none
     plain = make_mock().http.post(VIDEO, json=T2V, headers={"X-DashScope-Async": "enable"}).json()
     suffixed = make_mock(message_suffix=True).http.post(VIDEO, json=T2V, headers={"X-DashScope-Async": "enable"})
     assert plain["message"] == "No API-key provided."

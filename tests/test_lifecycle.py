@@ -42,7 +42,7 @@ def test_every_model_lives_pending_running_succeeded_then_unknown(mock, model: s
     out = body["output"]
     times = [out["submit_time"], out["scheduled_time"], out["end_time"]]
     assert all(TS.match(t) for t in times)
-    # submit <= scheduled <= end, at the precision each field has (legacy end_time drops the ms, §0.4)
+    # submit <= scheduled <= end, at the precision each field has (legacy end_time drops the ms, docs/behaviour.md §0.4)
     parsed = [datetime.fromisoformat(t) for t in times]
     precise = [p.replace(microsecond=0) if len(t) == 19 else p for p, t in zip(parsed, times, strict=True)]
     assert precise[0] <= precise[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockserver.testing import ASYNC, AUTH
 
-VACE = "wanx2.1-vace-plus"  # documented 2 RPS / 2 concurrent (real-service-behavior.md §6)
+VACE = "wanx2.1-vace-plus"  # documented 2 RPS / 2 concurrent (docs/behaviour.md §6)
 
 
 def test_a_task_over_the_limit_waits_in_pending_until_a_slot_frees(make_mock) -> None:

@@ -76,7 +76,7 @@ def served_schema(profile: str) -> OpenApiSchema:
         checks.positive_data_acceptance.enabled = False
         if profile == "faithful":
             # deferred validation accepts invalid bodies with 200 and FAILS the task later, as the real
-            # service does (real-service-behavior.md §1.4); strict validation (dev) rejects them at submit
+            # service does (docs/behaviour.md §1.4); strict validation (dev) rejects them at submit
             checks.negative_data_rejection.enabled = False
         # the tests send a valid key themselves; ignored_auth still re-sends every request without one
         schema.config.generation.update(with_security_parameters=False)

@@ -2,7 +2,7 @@
 
 They poll `GET /tasks/{id}/` and cancel with `POST /tasks/{id}/cancel/` (trailing slashes) and a JSON body
 `{"model": "", "parameters": {}, "input": ""}`, and aiohttp refuses JSON without `application/json`
-(official-sdk-wire-protocol.md §2.6).
+(docs/sdk-wire.md §2.6).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Local files through the official SDK: getPolicy, the OSS-style PostObject to the mock, then `oss://` URLs
-resolved by the create (official-sdk-wire-protocol.md §5)."""
+resolved by the create (docs/sdk-wire.md §5)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_v1_video_uploads_a_local_image(dashscope_mock: DashScopeMock, files: Pa
     reqs = dashscope_mock.requests
     assert _kinds(reqs)[:3] == ["policy", "upload", "create"]
     assert reqs[0].query == "action=getPolicy&model=wan2.2-i2v-flash"
-    assert all(r.status == 200 for r in reqs)  # the SDK accepts an upload only on 200 (wire §5.3)
+    assert all(r.status == 200 for r in reqs)  # the SDK accepts an upload only on 200 (docs/sdk-wire.md §5.3)
     create = reqs[2]
     assert create.headers["x-dashscope-ossresourceresolve"] == "enable"
     assert create.json()["input"]["img_url"].startswith("oss://dashscope-instant/")
@@ -50,7 +50,8 @@ def test_v1_media_items_upload_one_policy_per_file(dashscope_mock: DashScopeMock
                               media=[{"type": "first_frame", "url": "first.png"},
                                      {"type": "driving_audio", "url": "file://./voice.wav"}])
     assert rsp.output.task_status == "SUCCEEDED", rsp
-    assert _kinds(dashscope_mock.requests).count("policy") == 2  # VideoSynthesis: a policy per file (§5.5)
+    # VideoSynthesis asks for a policy per file (docs/sdk-wire.md §5.5)
+    assert _kinds(dashscope_mock.requests).count("policy") == 2
     create = next(r for r in dashscope_mock.requests if "/services/" in r.path)
     urls = [item["url"] for item in create.json()["input"]["media"]]
     assert [u.startswith("oss://") for u in urls] == [True, True]
@@ -58,7 +59,7 @@ def test_v1_media_items_upload_one_policy_per_file(dashscope_mock: DashScopeMock
 
 
 def test_v1_image_edit_overwrites_a_key(dashscope_mock: DashScopeMock, files: Path) -> None:
-    # one policy for the call, two files with the same basename: the same key is uploaded twice (§5.6)
+    # one policy for the call, two files with the same basename: the same key is uploaded twice (docs/sdk-wire.md §5.6)
     rsp = ImageSynthesis.call(model="wanx2.1-imageedit", function="description_edit_with_mask", prompt="a vase",
                               base_image_url="./first.png", mask_image_url=f"file://{files / 'first.png'}", n=1)
     assert rsp.output.task_status == "SUCCEEDED", rsp

@@ -66,7 +66,7 @@ def test_video_async_call_fetch_wait(dashscope_mock: DashScopeMock) -> None:
     assert (create.method, create.path) == ("POST", "/api/v1/services/aigc/video-generation/video-synthesis")
     assert create.headers["x-dashscope-async"] == "enable"
     assert create.headers["authorization"] == "Bearer sk-***"  # recorded, redacted
-    # the SDK's own additions are accepted (official-sdk-wire-protocol.md §2.2)
+    # the SDK's own additions are accepted (docs/sdk-wire.md §2.2)
     assert create.json()["input"]["function"] == "video-synthesis"
     assert all(r.response_type == "application/json" for r in dashscope_mock.requests)
     dashscope_mock.assert_no_poll_after_terminal(task_id)
@@ -82,7 +82,7 @@ def test_video_call_polls_with_the_sdk_backoff(dashscope_mock: DashScopeMock) ->
     assert rsp.output.task_status == "SUCCEEDED"
     task_id = rsp.output.task_id
     assert [p.status for p in dashscope_mock.polls(task_id)] == ["PENDING"] * 3 + ["RUNNING"] * 2 + ["SUCCEEDED"]
-    # 1.x wait sleeps 1, 1, 2, 2, 2, ... seconds (official-sdk-wire-protocol.md §3.1), here on the virtual clock
+    # 1.x wait sleeps 1, 1, 2, 2, 2, ... seconds (docs/sdk-wire.md §3.1), here on the virtual clock
     assert _poll_gaps(dashscope_mock, task_id) == [1.0, 1.0, 2.0, 2.0, 2.0]
     dashscope_mock.assert_min_poll_interval(task_id, 1.0)
     dashscope_mock.assert_polls_at_most(task_id, 6)
@@ -111,7 +111,7 @@ def test_video_cancel_pending_then_canceled(dashscope_mock: DashScopeMock) -> No
     created = VideoSynthesis.async_call(**T2V_ARGS)
     canceled = VideoSynthesis.cancel(created)
     assert canceled.status_code == HTTPStatus.OK
-    assert canceled.output == {}  # `{request_id}` parsed by the sync client (wire §6.2)
+    assert canceled.output == {}  # `{request_id}` parsed by the sync client (docs/sdk-wire.md §6.2)
     cancel = dashscope_mock.requests[-1]
     assert (cancel.method, cancel.path, cancel.body) == (
         "POST", f"/api/v1/tasks/{created.output.task_id}/cancel", b"")
@@ -179,7 +179,7 @@ def test_wait_keeps_polling_through_503_and_stops_on_429(dashscope_mock: DashSco
     done = VideoSynthesis.wait(created)
     assert done.output.task_status == "SUCCEEDED"
     faults = [p.fault for p in dashscope_mock.polls(created.output.task_id)]
-    assert "ModelServingError" in faults  # 503 answers were retried (REPEATABLE_STATUS, wire §3.1)
+    assert "ModelServingError" in faults  # 503 answers were retried (REPEATABLE_STATUS, docs/sdk-wire.md §3.1)
 
     again = VideoSynthesis.async_call(**T2V_ARGS)
     dashscope_mock.twin.faults.configure(_plan(error_rate=1.0, error_codes=["Throttling"]))
@@ -249,7 +249,7 @@ def test_image_generation_async_call_fetch_wait(dashscope_mock: DashScopeMock) -
     assert created.status_code == HTTPStatus.OK
     assert created.output.task_status == "PENDING"
     body = dashscope_mock.requests[0].json()
-    assert body["parameters"]["is_async"] is True  # the SDK leaks it; the mock ignores it (wire §2.4)
+    assert body["parameters"]["is_async"] is True  # the SDK leaks it; the mock ignores it (docs/sdk-wire.md §2.4)
     assert ImageGeneration.fetch(created).output.task_status == "PENDING"
     done = ImageGeneration.wait(created)
     assert done.output.task_status == "SUCCEEDED"

@@ -34,10 +34,10 @@ def test_videos_create_fetch_wait(dashscope_mock: DashScopeMock) -> None:
     assert done.submitted_at and done.finished_at
     assert done.usage is not None and done.usage.video_count == 1
     create = dashscope_mock.requests[0]
-    # v2 sends no `function`/`extend_prompt`, compact JSON, and its own sdk-client tag (wire §2.7)
+    # v2 sends no `function`/`extend_prompt`, compact JSON, and its own sdk-client tag (docs/sdk-wire.md §2.7)
     assert create.json() == {"model": T2V, "input": {"prompt": VIDEO["prompt"]}, "parameters": {"size": "832*480"}}
     assert create.headers["x-dashscope-sdk-client"].endswith("/aigc2")
-    # v2 wait sleeps poll_interval before its first fetch, then doubles it (wire §3.2)
+    # v2 wait sleeps poll_interval before its first fetch, then doubles it (docs/sdk-wire.md §3.2)
     dashscope_mock.assert_min_poll_interval(done.task_id, 1.0)
     dashscope_mock.assert_no_poll_after_terminal(done.task_id)
 
@@ -48,7 +48,7 @@ def test_videos_list_reads_tasks(dashscope_mock: DashScopeMock) -> None:
     pending = client.videos.jobs.create(**VIDEO)
     page = client.videos.jobs.list()
     assert page.total == 2
-    by_id = {job.task_id: job for job in page.tasks}  # v2 reads `tasks`, not `data` (wire §6.1)
+    by_id = {job.task_id: job for job in page.tasks}  # v2 reads `tasks`, not `data` (docs/sdk-wire.md §6.1)
     assert set(by_id) == {finished.task_id, pending.task_id}
     assert by_id[finished.task_id].status == "SUCCEEDED"
     assert by_id[finished.task_id].finished_at  # a CST string, which v2's Job model requires

@@ -32,7 +32,7 @@ def policy(mock: DashScopeMock, model: str = MODEL, headers: dict[str, str] | No
 
 
 def form(data: dict[str, Any], **override: str) -> dict[str, str]:
-    """The form fields the official SDK sends, in its order (official-sdk-wire-protocol.md §5.3)."""
+    """The form fields the official SDK sends, in its order (docs/sdk-wire.md §5.3)."""
     fields = {"OSSAccessKeyId": data["oss_access_key_id"], "Signature": data["signature"], "policy": data["policy"],
               "key": data["upload_dir"] + "/a.png", "x-oss-object-acl": data["x_oss_object_acl"],
               "x-oss-forbid-overwrite": data["x_oss_forbid_overwrite"], "success_action_status": "200",
@@ -93,7 +93,7 @@ def test_upload_then_overwrite_the_same_key(mock: DashScopeMock) -> None:
     data = policy(mock)["data"]
     r = upload(mock, data)
     assert r.status_code == 200 and r.content == b""
-    again = upload(mock, data, content=PNG + b"more")  # the SDK reuses one key for two files (§5.6)
+    again = upload(mock, data, content=PNG + b"more")  # the SDK reuses one key for two files (docs/sdk-wire.md §5.6)
     assert again.status_code == 200
     stored = mock.twin.uploads.files.get(data["upload_dir"] + "/a.png")
     assert stored is not None and stored.data == PNG + b"more"
@@ -264,7 +264,7 @@ def test_sdk_image_synthesis_uploads_plain_local_paths(dashscope_mock: DashScope
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.png").write_bytes(png.image(600, 600, (9, 9, 9)))
-    # base and mask share a basename: one policy, the same key uploaded twice (§5.6)
+    # base and mask share a basename: one policy, the same key uploaded twice (docs/sdk-wire.md §5.6)
     rsp = ImageSynthesis.call(model="wanx2.1-imageedit", prompt="make it blue", function="stylization_all",
                               base_image_url="./a.png", mask_image_url="a.png", n=1)
     assert rsp.status_code == 200 and rsp.output.task_status == "SUCCEEDED", rsp

@@ -6,7 +6,7 @@ import pytest
 
 from mockserver.testing import AIGC, ASYNC
 
-# captured: wan2.7 sent the 2.5 payload shape -> 200, then FAILED "Field required: input.media" (§1.4)
+# captured: wan2.7 sent the 2.5 payload shape -> 200, then FAILED "Field required: input.media" (docs/behaviour.md §1.4)
 WRONG_SHAPE = {"model": "wan2.7-videoedit", "input": {"prompt": "x", "video_url": "https://e.com/a.mp4"}}
 
 
