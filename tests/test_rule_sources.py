@@ -158,3 +158,9 @@ def test_citation_forms() -> None:
     assert not cited("up to 5000 characters")
     assert not cited([])
     assert not cited(["003 L12", "because"])
+
+
+def test_the_committed_audit_table_is_current() -> None:
+    from openapi.audit import OUT, render
+
+    assert OUT.read_text(encoding="utf-8") == render(), "run `python -m openapi.audit` and commit docs/audit.md"
