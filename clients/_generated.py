@@ -468,7 +468,7 @@ WanxBackgroundGenerationV2Parameters = TypedDict(
         'model_version': Literal['v2', 'v3'],
         'noise_level': int,
         'ref_prompt_weight': float,
-        'scene_type': Literal['GENERAL', 'ROOM', 'COSMETIC'],
+        'scene_type': str,
     },
     total=False,
 )
@@ -533,7 +533,7 @@ Virtualmodelv2Input = TypedDict(
         'face_image_url': str,
         'bgstyle_scale': float,
         'realPerson': bool,
-        'style': Literal['', 'portrait'],
+        'style': str,
         'seed': int,
         'aspect_ratio': Literal['2:1', '16:9', '4:3', '1:1', '3:4', '9:16', '1:2'],
     },
@@ -631,8 +631,8 @@ WanxXPaintingParameters = TypedDict(
     {
         'size': Literal['1024*1024', '720*1280', '1280*720'],
         'n': int,
-        'style': Literal['<auto>', '<3d cartoon>', '<anime>', '<oil painting>', '<watercolor>', '<sketch>', '<chinese painting>', '<flat illustration>'],
-        'mask_color': list[list[int]],
+        'style': str,
+        'mask_color': list[list[Any]],
     },
     total=False,
 )
@@ -1363,7 +1363,7 @@ Wan27T2vParameters = TypedDict(
     'Wan27T2vParameters',
     {
         'resolution': Literal['720P', '1080P'],
-        'ratio': Literal['16:9', '9:16', '1:1', '4:3', '3:4'],
+        'ratio': str,
         'duration': int,
         'prompt_extend': bool,
         'watermark': bool,
@@ -1427,7 +1427,7 @@ Wan27R2vParameters = TypedDict(
     'Wan27R2vParameters',
     {
         'resolution': Literal['720P', '1080P'],
-        'ratio': Literal['16:9', '9:16', '1:1', '4:3', '3:4'],
+        'ratio': str,
         'duration': int,
         'prompt_extend': bool,
         'watermark': bool,

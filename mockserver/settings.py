@@ -27,7 +27,7 @@ class Settings:
     admin_token: str | None = None
     result_host: str | None = None  # host of result URLs; None = the mock itself
     data_dir: Path | None = None
-    query_qps: float = 20.0  # per account, shared by get, list and cancel (real-service-behavior.md §3.1)
+    query_qps: float = 20.0  # per account, shared by get, list and cancel (docs/behaviour.md §3.1)
     task_ttl_s: float = 86400.0  # tasks answer UNKNOWN after 24 h (§2.1)
     url_ttl_s: float = 86400.0  # result URLs expire 24 h after signing (§2.4)
     upload_ttl_s: float = 48 * 3600.0  # oss:// files live 48 h (§4.2)

@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 
-CST = timezone(timedelta(hours=8))  # submit_time & co. are China Standard Time (real-service-behavior.md §0.4)
+CST = timezone(timedelta(hours=8))  # submit_time & co. are China Standard Time (docs/behaviour.md §0.4)
 
 
 class VirtualClock:

@@ -1,7 +1,7 @@
 """Per-(account, model) concurrency lanes and rate windows.
 
 Over-concurrency queues (the task waits in PENDING); over the submit RPS answers 429
-(real-service-behavior.md §6). A lane is a heap of the times its slots come free, so planning a new
+(docs/behaviour.md §6). A lane is a heap of the times its slots come free, so planning a new
 task is O(log limit): it starts when the earliest slot frees.
 """
 

@@ -1,7 +1,7 @@
 """Request validation: the spec's compiled schemas plus its `rules`, with pydantic-style messages.
 
 The real service reports parameter errors the way pydantic words them, e.g. "Field required: input.media"
-and "Input should be '1080P' or '720P': parameters.resolution" (real-service-behavior.md §1.4). Every
+and "Input should be '1080P' or '720P': parameters.resolution" (docs/behaviour.md §1.4). Every
 message names the field and the rule.
 """
 
@@ -196,7 +196,7 @@ class RequestValidator:
 def _without_nulls(body: Mapping[str, Any]) -> Mapping[str, Any]:
     """`input`/`parameters` fields sent as null count as absent: the official SDK sends `"prompt": null`
     whenever no prompt is given, and the documented effect-template examples do just that
-    (official-sdk-wire-protocol.md §2.2; 003 L4546-4574)."""
+    (docs/sdk-wire.md §2.2; 003 L4546-4574)."""
     cleaned = None
     for part in ("input", "parameters"):
         value = body.get(part)

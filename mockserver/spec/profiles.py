@@ -97,6 +97,7 @@ class Rule:
     rule: str
     fields: tuple[str, ...] = ()
     message: str | None = None
+    source: str | None = None  # the doc line or capture the rule follows (tests/test_rule_sources.py)
 
 
 _RULE_KINDS = frozenset({"same_length", "url"})

@@ -63,7 +63,7 @@ class _Shape:
 
 
 def prompts(request: Mapping[str, Any]) -> dict[str, str]:
-    """`orig_prompt`, and `actual_prompt` unless prompt extension is off (real-service-behavior.md §2.4)."""
+    """`orig_prompt`, and `actual_prompt` unless prompt extension is off (docs/behaviour.md §2.4)."""
     prompt = lookup(request, "input.prompt")
     text = prompt if isinstance(prompt, str) else ""
     out = {"orig_prompt": text}

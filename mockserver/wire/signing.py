@@ -1,4 +1,4 @@
-"""OSS-style signed, expiring result URLs (real-service-behavior.md §2.4)."""
+"""OSS-style signed, expiring result URLs (docs/behaviour.md §2.4)."""
 
 from __future__ import annotations
 
