@@ -63,7 +63,7 @@ class _Scan(NamedTuple):
     quote: str | None  # the triple-quoted string still open at its end
     depth: int  # bracket depth at its end
     comment: int | None  # where its comment starts
-    prose: int | None  # where docs prose glued after its last statement starts: `main()响应示例`
+    prose: int | None  # where docs prose glued after its last statement starts (a heading after `main()`)
 
 
 def _scan(line: str, quote: str | None = None, depth: int = 0) -> _Scan:
