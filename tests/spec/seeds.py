@@ -28,8 +28,9 @@ def docs_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
-NO_DOCS = (f"vendor docs not found: set {DOCS_ENV} to the directory of their .txt files (now "
-           f"{os.environ.get(DOCS_ENV, 'unset')}; unset, it defaults to {DEFAULT_DOCS} when that exists)")
+NO_DOCS = f"vendor docs not found: set {DOCS_ENV} to the directory of their .txt files " + (
+    f"({DOCS_ENV}={os.environ[DOCS_ENV]} is not a directory)" if os.environ.get(DOCS_ENV)
+    else f"(it is unset, and its default {DEFAULT_DOCS} does not exist)")
 needs_docs = pytest.mark.skipif(docs_dir() is None, reason=NO_DOCS)
 
 
