@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mockserver.pytest_plugin import DashScopeMock
-from tests.spec.sdk_examples import Example, restore, sdk_examples
-from tests.spec.seeds import docs_params, require_docs
+from tests.spec.sdk_examples import ANCHOR, Example, restore, sdk_examples
+from tests.spec.seeds import docs_params, require_docs, seed_files
 
 REGION_URL = re.compile(r"'https://dashscope(?:-intl)?\.aliyuncs\.com/api/v1'")
 EXAMPLES = sdk_examples()
@@ -22,11 +22,10 @@ def _squash(text: str) -> str:
 
 
 def test_every_line_importing_dashscope_is_in_a_runnable_example() -> None:
-    docs = require_docs()
+    require_docs()
     spans = {(e.seed, n) for e in EXAMPLES for n in range(e.first, e.last + 1)}
-    anchors = [(path.name, n) for path in sorted(docs.glob("*.txt"))
-               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-               if "from dashscope import" in line]
+    anchors = [(path.name, n) for path in seed_files()
+               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ANCHOR in line]
     assert anchors
     assert [a for a in anchors if a not in spans] == []
     for example in EXAMPLES:

@@ -42,15 +42,6 @@ def require_docs() -> Path:
     return found
 
 
-@dataclass(frozen=True)
-class CurlBody:
-    """One `--data '...'` JSON body of a curl example, with where it stands."""
-
-    seed: str
-    line: int
-    body: dict[str, Any]
-
-
 T = TypeVar("T")
 
 
@@ -65,6 +56,15 @@ def seed_files() -> list[Path]:
     """The vendor docs' .txt files in name order; none when the docs are absent."""
     found = docs_dir()
     return sorted(found.glob("*.txt")) if found else []
+
+
+@dataclass(frozen=True)
+class CurlBody:
+    """One `--data '...'` JSON body of a curl example, with where it stands."""
+
+    seed: str
+    line: int
+    body: dict[str, Any]
 
 
 def seed_texts() -> dict[str, str]:
