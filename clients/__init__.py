@@ -6,7 +6,8 @@
         client.download(task, "out/")
 """
 
-from ._generated import MODELS, AsyncModels, SyncModels, TaskStatus
+from ._generated import MODELS, TaskStatus
+from ._generated_models import AsyncModels, SyncModels
 from .aclient import AsyncClient
 from .catalog import ModelInfo
 from .client import Client

@@ -14,7 +14,8 @@ import httpx
 
 from . import _core
 from ._core import Call, Core
-from ._generated import MODELS, SyncModels, TaskStatus
+from ._generated import MODELS, TaskStatus
+from ._generated_models import SyncModels
 from .config import ClientConfig
 from .errors import ConfigError, DashScopeError, ResponseError, UploadError, WaitTimeoutError
 from .responses import CreateResult, DetectResult, Task, TaskList, TaskListItem, UploadPolicy

@@ -1,7 +1,9 @@
-"""Generate `clients/_generated.py` (typed requests, results, per-model helpers) and `clients/aclient.py`.
+"""Generate `clients/_generated.py` (model facts, typed requests and results), `clients/_generated_models.py`
+(the per-model helpers) and `clients/aclient.py`.
 
-Run `python -m clients.codegen` after changing `openapi/dashscope.yaml` or `clients/client.py`;
-`tests/test_client_spec.py` fails while a committed file differs from what this renders.
+The helpers return `responses` types and `responses` reads the model facts, so they live in separate modules:
+one file would be an import cycle. Run `python -m clients.codegen` after changing `openapi/dashscope.yaml` or
+`clients/client.py`; `tests/test_client_spec.py` fails while a committed file differs from what this renders.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 OUT_PATH = Path(__file__).resolve().parent / "_generated.py"
+MODELS_PATH = Path(__file__).resolve().parent / "_generated_models.py"
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
@@ -105,8 +108,8 @@ def _helper(model: str, base: str, info: Mapping[str, Any], has_params: bool, is
     )
 
 
-def render(doc: Mapping[str, Any]) -> str:
-    """The text of `_generated.py` for the spec document `doc`."""
+def render(doc: Mapping[str, Any]) -> dict[Path, str]:
+    """The text of `_generated.py` and `_generated_models.py` for the spec document `doc`, by path."""
     schemas: Mapping[str, Any] = doc["components"]["schemas"]
     writer = _TypeWriter()
     models: list[str] = []
@@ -114,6 +117,7 @@ def render(doc: Mapping[str, Any]) -> str:
     async_helpers: list[str] = []
     fields: list[str] = []
     results: set[str] = set()
+    helper_types: set[str] = set()  # the TypedDicts the helpers' signatures name
     for schema_name, schema in schemas.items():
         if not isinstance(schema, Mapping) or "x-dashscope-model" not in schema:
             continue
@@ -122,8 +126,10 @@ def render(doc: Mapping[str, Any]) -> str:
         props = schema.get("properties") or {}
         writer.typed_dict(f"{base}Input", props.get("input") or {"type": "object"})
         has_params = isinstance(props.get("parameters"), Mapping) and bool(props["parameters"].get("properties"))
+        helper_types.add(f"{base}Input")
         if has_params:
             writer.typed_dict(f"{base}Parameters", props["parameters"])
+            helper_types.add(f"{base}Parameters")
         output = info.get("output") or {}
         field = str(output.get("field", "video_url"))
         if field not in fields:
@@ -148,20 +154,16 @@ def render(doc: Mapping[str, Any]) -> str:
             writer.typed_dict(f"{result}Usage", usage)
     statuses = ", ".join(repr(s) for s in schemas["TaskStatus"]["enum"])
     codes = "\n".join(f"    {c!r}: {int(e['status'])}," for c, e in doc.get("x-dashscope-errors", {}).items())
-    lines = [
+    facts = [
         '"""Generated from openapi/dashscope.yaml by `python -m clients.codegen`. Do not edit by hand."""',
         "",
         "# ruff: noqa: E501, UP013",
         "",
         "from __future__ import annotations",
         "",
-        "from collections.abc import Mapping",
-        "from typing import TYPE_CHECKING, Any, Literal, Protocol, Required, TypedDict",
+        "from typing import Any, Literal, Required, TypedDict",
         "",
         "from .catalog import ModelInfo",
-        "",
-        "if TYPE_CHECKING:",
-        "    from .responses import CreateResult, DetectResult",
         "",
         f"TaskStatus = Literal[{statuses}]",
         f"TASK_STATUSES: tuple[TaskStatus, ...] = ({statuses})",
@@ -182,6 +184,22 @@ def render(doc: Mapping[str, Any]) -> str:
         "",
         "",
         *writer.blocks,
+    ]
+    helpers = [
+        '"""Generated from openapi/dashscope.yaml by `python -m clients.codegen`. Do not edit by hand."""',
+        "",
+        "# ruff: noqa: E501",
+        "",
+        "from __future__ import annotations",
+        "",
+        "from collections.abc import Mapping",
+        "from typing import Any, Protocol",
+        "",
+        "from ._generated import (",
+        *[f"    {name}," for name in sorted(helper_types, key=str.lower)],  # the order ruff's isort keeps
+        ")",
+        "from .responses import CreateResult, DetectResult",
+        "",
         "",
         "class _SyncCreator(Protocol):",
         "    def create(self, model: str, input: Mapping[str, Any], parameters: Mapping[str, Any] | None = None,",
@@ -223,7 +241,7 @@ def render(doc: Mapping[str, Any]) -> str:
         "",
         "\n".join(async_helpers),
     ]
-    return "\n".join(lines).rstrip() + "\n"
+    return {OUT_PATH: "\n".join(facts).rstrip() + "\n", MODELS_PATH: "\n".join(helpers).rstrip() + "\n"}
 
 
 # ---- the async client, derived from the sync one ------------------------------------------------------
@@ -277,10 +295,10 @@ def render_async(sync_text: str) -> str:
 
 
 def main() -> None:
-    """Write `_generated.py` from the spec (or check it with `--check`)."""
+    """Write the generated modules from the spec and `client.py` (or check them with `--check`)."""
     from mockserver.spec.document import load_document
 
-    outputs = {OUT_PATH: render(load_document()), ASYNC_PATH: render_async(SYNC_PATH.read_text(encoding="utf-8"))}
+    outputs = {**render(load_document()), ASYNC_PATH: render_async(SYNC_PATH.read_text(encoding="utf-8"))}
     if "--check" in sys.argv[1:]:
         stale = [p.name for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
         print("stale: " + ", ".join(stale) + " (run python -m clients.codegen)" if stale else "up to date")

@@ -16,9 +16,11 @@ from mockserver.spec.document import load_document, load_spec
 SPEC = load_spec()
 
 
-def test_generated_module_is_current() -> None:
-    assert codegen.OUT_PATH.read_text(encoding="utf-8") == codegen.render(load_document()), (
-        "clients/_generated.py is stale: run python -m clients.codegen")
+def test_generated_modules_are_current() -> None:
+    rendered = codegen.render(load_document())
+    assert set(rendered) == {codegen.OUT_PATH, codegen.MODELS_PATH}
+    for path, text in rendered.items():
+        assert path.read_text(encoding="utf-8") == text, f"clients/{path.name} is stale: run python -m clients.codegen"
 
 
 def test_async_client_is_the_sync_client_made_async() -> None:
