@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import time
 from collections.abc import Callable
 
@@ -70,11 +71,13 @@ return false
 """
 
 
-def _member_source() -> Callable[[], str]:
-    """Unique members for rate windows: this process's id and a counter."""
-    counter = itertools.count()
-    pid = os.getpid()
-    return lambda: f"{pid}:{next(counter)}"
+_ORIGIN = f"{os.getpid()}.{secrets.token_hex(4)}"  # unique across replicas, even on different hosts
+_COUNTER = itertools.count()  # one per process: two twins in one process must not reuse a member
+
+
+def _member() -> str:
+    """A window entry no other request of any replica uses (a repeated member would replace, not add)."""
+    return f"{_ORIGIN}:{next(_COUNTER)}"
 
 
 class RedisJournal:
@@ -140,12 +143,11 @@ class RedisRates:
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.r, self.p = client, prefix
         self._script = client.register_script(_RATE)
-        self._member = _member_source()
 
     def allow(self, key: tuple[str, ...], per_second: float) -> bool:
         """Count a request against `key` for every replica; False when it is over `per_second`."""
         name = f"{self.p}rate:" + "\x00".join(key)
-        return bool(self._script(keys=[name], args=[per_second, self._member()]))
+        return bool(self._script(keys=[name], args=[per_second, _member()]))
 
     def reset(self) -> None:
         """Forget every window."""
