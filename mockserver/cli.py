@@ -40,12 +40,12 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).")] = 1,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
-    from .http.app import create_app
     from .store import is_shared
 
     if workers > 1 and not is_shared(store):
         raise typer.BadParameter(f"{workers} workers would each hold their own tasks: with --workers > 1 use "
                                  "--store redis://HOST:PORT/DB", param_hint="--workers")
+    from .http.app import create_app
 
     settings = Settings.for_profile(profile, validation=validation, time_scale=time_scale, seed=seed,
                                     keys_file=keys, store=store, admin_token=admin_token, limits=limits,

@@ -1,7 +1,8 @@
 """The shared-state backends a twin's parts sit on, as protocols.
 
 Each has an in-memory implementation (the classes in the domain modules: today's one-process behaviour) and a
-Redis one (mockserver/store/redis_*.py) that several replicas share. `mockserver.store.open_state` picks them
+Redis one (mockserver/store/redis_*.py) that several replicas share. The file and grant backends of uploads
+are declared beside what they hold (domain/uploads.py). `mockserver.store.open_state` picks them
 from the store URL, in one place. Nothing in domain/ imports a Redis client.
 """
 
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from .journal import Poll
     from .scenarios import QueuedScenario, Scenario
-    from .uploads import Grant, StoredFile
 
 
 class JournalBackend(Protocol):
@@ -85,35 +85,6 @@ class MarkBackend(Protocol):
 
     def listed(self) -> list[str]:
         """Every marked URL, sorted."""
-
-
-class FileBackend(Protocol):
-    """Uploaded files by object key."""
-
-    def put(self, file: StoredFile) -> None:
-        """Store `file`, replacing any file with the same key."""
-
-    def get(self, key: str) -> StoredFile | None:
-        """The file stored under `key`, or None."""
-
-    def delete(self, key: str) -> None:
-        """Forget the file under `key`."""
-
-    def prune(self, before: float) -> None:
-        """Drop files created before `before` (where the backend does not expire them itself)."""
-
-    def __len__(self) -> int:
-        """How many files are held."""
-
-
-class GrantBackend(Protocol):
-    """Issued upload policies by request id, until they expire (virtual time)."""
-
-    def grant(self, request_id: str, grant: Grant, now: float) -> None:
-        """Remember `grant` (and drop grants expired at `now`)."""
-
-    def grant_of(self, request_id: str) -> Grant | None:
-        """The grant issued with `request_id`, or None."""
 
 
 class SecretBackend(Protocol):

@@ -18,11 +18,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
-from .backends import FileBackend, GrantBackend
 from .clock import CST
 from .oss import ACCESS_KEY_ID, BUCKET, OSS_SCHEME, UPLOAD_PATH
 
@@ -133,6 +132,35 @@ class MemoryGrants:
     def grant_of(self, request_id: str) -> Grant | None:
         """The grant issued with `request_id`, or None."""
         return self._grants.get(request_id)
+
+
+class FileBackend(Protocol):
+    """Uploaded files by object key."""
+
+    def put(self, file: StoredFile) -> None:
+        """Store `file`, replacing any file with the same key."""
+
+    def get(self, key: str) -> StoredFile | None:
+        """The file stored under `key`, or None."""
+
+    def delete(self, key: str) -> None:
+        """Forget the file under `key`."""
+
+    def prune(self, before: float) -> None:
+        """Drop files created before `before` (where the backend does not expire them itself)."""
+
+    def __len__(self) -> int:
+        """How many files are held."""
+
+
+class GrantBackend(Protocol):
+    """Issued upload policies by request id, until they expire (virtual time)."""
+
+    def grant(self, request_id: str, grant: Grant, now: float) -> None:
+        """Remember `grant` (and drop grants expired at `now`)."""
+
+    def grant_of(self, request_id: str) -> Grant | None:
+        """The grant issued with `request_id`, or None."""
 
 
 def _iso_ms(ts: float) -> str:

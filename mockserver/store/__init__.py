@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..domain.backends import (
-    FileBackend,
-    GrantBackend,
     JournalBackend,
     LaneBackend,
     MarkBackend,
@@ -23,7 +21,7 @@ from ..domain.faults import FaultPlan, Faults
 from ..domain.journal import Journal
 from ..domain.lanes import Lanes, RateWindows
 from ..domain.scenarios import ScenarioQueue
-from ..domain.uploads import FileStore, MemoryGrants, storage_root
+from ..domain.uploads import FileBackend, FileStore, GrantBackend, MemoryGrants, storage_root
 from ..settings import Settings
 from .base import TaskExists, TaskStore
 from .memory import MemoryStore
