@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench contracts schemathesis-long lock clean
+.PHONY: serve test redis-server lint typecheck bench contracts schemathesis-long lock clean
 
 # pyproject.toml holds compatible ranges; constraints.txt the exact set every venv here (and CI) installs.
 $(STAMP): pyproject.toml constraints.txt
@@ -28,7 +28,14 @@ lock:
 serve: $(STAMP)
 	$(BIN)/dashscope-mock serve --profile dev
 
-test: $(STAMP)
+# the Redis tests need a real redis-server (Debian's package); without one they fail, never skip
+REDIS_SERVER := $(shell command -v redis-server 2>/dev/null)
+redis-server:
+ifeq ($(REDIS_SERVER),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
+endif
+
+test: $(STAMP) redis-server
 	$(BIN)/ruff check mockserver clients contracts tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 tests contracts
@@ -48,7 +55,7 @@ SCHEMATHESIS_MAX_EXAMPLES ?= 300
 schemathesis-long: $(STAMP)
 	SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/pytest -n 2 tests/test_schemathesis.py
 
-bench: $(STAMP)
+bench: $(STAMP) redis-server
 	$(BIN)/python -m bench
 
 clean:

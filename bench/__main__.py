@@ -191,8 +191,10 @@ print(json.dumps({'load_s': t_load, 'index_s': t_index, 'compile_fast_s': t_fast
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for the HTTP benchmarks: apt-get install wrk")
+    from .replicas import replicas_bench
+
     results = {"spec": spec_bench(), "startup": startup_bench(), "http": http_bench(), "memory": memory_bench(),
-               "rounds": ROUNDS, "seconds_per_run": SECONDS}
+               "replicas": replicas_bench(), "rounds": ROUNDS, "seconds_per_run": SECONDS}
     print(json.dumps(results, indent=2))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -48,8 +49,14 @@ def serve(
     message_suffix: Annotated[bool, typer.Option(
         help="End error messages with ' For details, see: <doc-url>', as the service does since 2025.")] = False,
     data_dir: Annotated[Path | None, typer.Option(help="Keep uploaded files here instead of in memory.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).")] = 1,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
+    from .store import is_shared
+
+    if workers > 1 and not is_shared(store):
+        raise typer.BadParameter(f"{workers} workers would each hold their own tasks: with --workers > 1 use "
+                                 "--store redis://HOST:PORT/DB", param_hint="--workers")
     from .http.app import create_app
 
     settings = Settings.for_profile(profile, validation=validation, time_scale=time_scale, seed=seed,
@@ -67,11 +74,25 @@ def serve(
         f"  admin: {base}/__mock/health (loopback, or X-Mock-Admin-Token: {twin.admin_token})",
         err=True,
     )
+    if workers > 1:
+        _serve_workers(replace(settings, admin_token=twin.admin_token), host, port, workers)
+        return
     config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False,
                             lifespan="off")
     server = uvicorn.Server(config)
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     server.run()
+
+
+def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """N uvicorn workers on one socket, each building its twin from `settings` (one admin token for all)."""
+    import os
+
+    from .http.workers import ENV, FACTORY, settings_to_env
+
+    os.environ[ENV] = settings_to_env(settings)
+    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning",
+                access_log=False, lifespan="off")
 
 
 def main() -> None:

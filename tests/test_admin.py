@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from mockserver.testing import AUTH, KEY
 
 
+@pytest.mark.all_stores
 def test_admin_is_refused_off_loopback_without_the_token(make_mock) -> None:
     import asyncio
 
@@ -24,6 +26,7 @@ def test_admin_is_refused_off_loopback_without_the_token(make_mock) -> None:
     assert mock.http.get("/__mock/health").status_code == 200  # loopback
 
 
+@pytest.mark.all_stores
 def test_clock_control(mock) -> None:
     state = mock.http.get("/__mock/clock").json()
     assert state["frozen"] is True
@@ -33,12 +36,14 @@ def test_clock_control(mock) -> None:
     assert mock.http.post("/__mock/clock", json={"scale": 10, "freeze": False}).json()["scale"] == 10
 
 
+@pytest.mark.all_stores
 def test_a_24h_fast_forward_expires_every_task(mock) -> None:
     ids = [mock.task_id(m) for m in ("wan2.6-t2v", "wanx2.1-t2i-turbo", "wan2.7-videoedit")]
     mock.http.post("/__mock/clock", json={"advance": 24 * 3600})
     assert {mock.get(i)["output"]["task_status"] for i in ids} == {"UNKNOWN"}
 
 
+@pytest.mark.all_stores
 def test_inspect_reset_and_journal(mock) -> None:
     task = mock.task_id("wan2.6-t2v")
     mock.get(task)
@@ -59,6 +64,7 @@ def test_inspect_reset_and_journal(mock) -> None:
     assert health["status"] == "ok" and health["tasks"] == 0 and health["models"] >= 60
 
 
+@pytest.mark.all_stores
 def test_journal_redacts_nothing_secret(mock) -> None:
     task = mock.task_id("wan2.6-t2v")
     mock.get(task)
@@ -80,11 +86,13 @@ def test_seed_makes_ids_timings_and_urls_reproducible(make_mock) -> None:
     assert unseeded != a
 
 
+@pytest.mark.all_stores
 def test_served_spec(mock) -> None:
     doc = mock.http.get("/openapi.json", headers=AUTH).json()
     assert doc["openapi"].startswith("3.1")
 
 
+@pytest.mark.all_stores
 def test_journals_of_expired_tasks_are_dropped(mock) -> None:
     old = mock.task_id("wan2.6-t2v")
     mock.get(old)

@@ -55,6 +55,7 @@ def test_every_model_lives_pending_running_succeeded_then_unknown(mock, model: s
     assert set(expired) == {"request_id", "output"}
 
 
+@pytest.mark.all_stores
 def test_fields_per_status(mock) -> None:
     task_id = mock.task_id("wanx2.1-t2i-turbo")
     pending = mock.get(task_id)["output"]
@@ -114,6 +115,7 @@ def test_sync_detect_answers_at_once(mock, model: str) -> None:
     assert "task_id" not in body["output"]
 
 
+@pytest.mark.all_stores
 def test_cancel_pending_then_canceled(mock) -> None:
     task_id = mock.task_id("wan2.6-t2v")
     r = mock.http.post(f"/api/v1/tasks/{task_id}/cancel", headers=AUTH)
@@ -126,6 +128,7 @@ def test_cancel_pending_then_canceled(mock) -> None:
     assert mock.get(task_id)["output"]["task_status"] == "CANCELED"  # it never runs
 
 
+@pytest.mark.all_stores
 @pytest.mark.parametrize("advance", [0.3, 10.0])
 def test_cancel_after_pending_is_unsupported(mock, advance: float) -> None:
     task_id = mock.task_id("wan2.6-t2v")
@@ -146,6 +149,7 @@ def test_cancel_unknown_and_aio_form(mock) -> None:
     assert r.status_code == 200
 
 
+@pytest.mark.all_stores
 def test_list_shape_filters_and_pages(mock) -> None:
     ids = [mock.task_id("wan2.6-t2v") for _ in range(3)] + [mock.task_id("wanx2.1-t2i-turbo")]
     mock.advance(0.01)
@@ -173,6 +177,7 @@ def test_list_shape_filters_and_pages(mock) -> None:
     assert "end_time" in canceled["data"][0]
 
 
+@pytest.mark.all_stores
 def test_list_time_window(mock) -> None:
     mock.task_id("wan2.6-t2v")
     now = mock.twin.clock.now()
@@ -196,6 +201,7 @@ def test_list_time_window(mock) -> None:
     assert r.status_code == 400
 
 
+@pytest.mark.all_stores
 def test_expired_tasks_leave_the_store(mock) -> None:
     mock.task_id("wan2.6-t2v")
     assert len(mock.twin.tasks.store) == 1

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mockserver.testing import ASYNC, AUTH
+
+pytestmark = pytest.mark.all_stores  # the same behaviour on memory, sqlite and redis
 
 VACE = "wanx2.1-vace-plus"  # documented 2 RPS / 2 concurrent (docs/behaviour.md §6)
 

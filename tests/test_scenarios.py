@@ -7,6 +7,8 @@ import pytest
 from mockserver.domain.scenarios import ScenarioError, parse
 from mockserver.testing import AIGC, ASYNC, AUTH, KEY
 
+pytestmark = pytest.mark.all_stores  # the same behaviour on memory, sqlite and redis
+
 VIDEO = AIGC + "video-generation/video-synthesis"
 T2V = {"model": "wan2.6-t2v", "input": {"prompt": "a cat"}}
 

@@ -1,13 +1,15 @@
-"""Stores: the SQLite store keeps every acknowledged task across a restart; expiry never scans."""
+"""Stores: one contract for memory, SQLite and Redis; SQLite and Redis keep every acknowledged task across a
+restart; expiry never scans."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mockserver.domain.task import Task
-from mockserver.store import MemoryStore, SqliteStore, open_store
+from mockserver.store import MemoryStore, SqliteStore, TaskExists, TaskStore, open_store
 
 
 def task(i: int, account: str = "a", submit: float = 1000.0) -> Task:
@@ -16,12 +18,24 @@ def task(i: int, account: str = "a", submit: float = 1000.0) -> Task:
                 final="SUCCEEDED")
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_store_contract(kind: str, tmp_path: Path) -> None:
-    store = MemoryStore() if kind == "memory" else SqliteStore(tmp_path / "t.sqlite")
+@pytest.fixture
+def store(store_url: str) -> Iterator[TaskStore]:
+    """An empty store of the kind under test."""
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.all_stores
+def test_store_contract(store: TaskStore) -> None:
     for i in range(5):
         store.put(task(i, account="a" if i % 2 == 0 else "b"))
     assert len(store) == 5
+    with pytest.raises(TaskExists):
+        store.put(task(1, account="c"))  # insert only: an id is never reused or replaced
+    assert store.get("t1").account == "b"  # type: ignore[union-attr]
+    assert store.count_by_account("a", 0, 1e9) == 3
+    assert store.count_by_account("a", 1001.5, 1004.0) == 2
     assert [t.task_id for t in store.by_account("a", 0, 1e9)] == ["t4", "t2", "t0"]
     assert [t.task_id for t in store.by_account("a", 1001.5, 1003.5)] == ["t2"]
     t = store.get("t1")
@@ -31,6 +45,21 @@ def test_store_contract(kind: str, tmp_path: Path) -> None:
     store.update(t)
     again = store.get("t1")
     assert again is not None and again.canceled_at == 5.0 and again.polls == 3
+
+    def bump(t: Task) -> None:
+        t.polls += 1
+
+    def refuse(t: Task) -> None:
+        t.polls = 99
+        raise ValueError("refused")
+
+    assert store.modify("t1", bump).polls == 4  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        store.modify("t1", refuse)
+    assert store.get("t1").polls == 4  # type: ignore[union-attr]
+    assert store.modify("nope", bump) is None
+    store.meta_set("secret.url", "abc")
+    assert store.meta_get("secret.url") == "abc" and store.meta_get("clock") is None
     assert store.expire(1002.0) == 2
     assert store.get("t0") is None and store.get("t2") is not None
     store.reset("a")
@@ -40,10 +69,11 @@ def test_store_contract(kind: str, tmp_path: Path) -> None:
     assert len(store) == 0
 
 
-def test_open_store() -> None:
+def test_open_store(tmp_path: Path) -> None:
     assert isinstance(open_store("memory"), MemoryStore)
+    assert isinstance(open_store(f"sqlite:{tmp_path / 'x.sqlite'}"), SqliteStore)
     with pytest.raises(ValueError):
-        open_store("redis://nope")
+        open_store("mongodb://nope")
 
 
 def test_sqlite_restart_keeps_every_acknowledged_task(make_mock, tmp_path: Path) -> None:

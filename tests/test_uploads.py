@@ -61,6 +61,7 @@ def i2v(url: str) -> dict[str, Any]:
 # ---- the policy ----------------------------------------------------------------------------------
 
 
+@pytest.mark.all_stores
 def test_policy_has_the_real_shape(mock: DashScopeMock) -> None:
     body = policy(mock)
     schema = {"$ref": "urn:dashscope-spec#/components/schemas/UploadPolicyResponse"}
@@ -89,6 +90,7 @@ def test_policy_errors_use_the_dashscope_envelope(mock: DashScopeMock) -> None:
 # ---- the PostObject receiver -----------------------------------------------------------------------
 
 
+@pytest.mark.all_stores
 def test_upload_then_overwrite_the_same_key(mock: DashScopeMock) -> None:
     data = policy(mock)["data"]
     r = upload(mock, data)
@@ -99,6 +101,7 @@ def test_upload_then_overwrite_the_same_key(mock: DashScopeMock) -> None:
     assert stored is not None and stored.data == PNG + b"more"
 
 
+@pytest.mark.all_stores
 def test_an_expired_policy_is_refused(mock: DashScopeMock) -> None:
     data = policy(mock)["data"]
     mock.advance(mock.twin.settings.upload_policy_ttl_s + 1)
@@ -180,6 +183,7 @@ def uploaded(mock: DashScopeMock, model: str = MODEL, headers: dict[str, str] | 
     return "oss://" + data["upload_dir"] + "/a.png"
 
 
+@pytest.mark.all_stores
 def test_an_uploaded_file_resolves_for_its_account_and_model(mock: DashScopeMock) -> None:
     url = uploaded(mock)
     task_id = mock.task_id(MODEL, body=i2v(url), headers=RESOLVE)
@@ -187,6 +191,7 @@ def test_an_uploaded_file_resolves_for_its_account_and_model(mock: DashScopeMock
     assert mock.get(task_id)["output"]["task_status"] == "SUCCEEDED"
 
 
+@pytest.mark.all_stores
 @pytest.mark.parametrize(("case", "message"), [
     ("no-header", "The media format is not supported or incorrect for the data inspection."),
     ("foreign-account", "Don't have authorization to access the media resource during the data inspection process."),

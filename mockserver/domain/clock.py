@@ -64,6 +64,19 @@ class VirtualClock:
             self._rebase()
             self._scale = scale
 
+    def doc(self) -> dict[str, float | bool]:
+        """The clock's anchors, scale and frozen flag: enough for another process to run the same clock."""
+        return {"real": self._anchor_real, "virtual": self._anchor_virtual, "scale": self._scale,
+                "frozen": self._frozen}
+
+    def adopt(self, doc: dict[str, float | bool]) -> None:
+        """Run from `doc` (another process's `doc()`) from now on."""
+        with self._lock:
+            self._anchor_real = float(doc["real"])
+            self._anchor_virtual = float(doc["virtual"])
+            self._scale = float(doc["scale"])
+            self._frozen = bool(doc["frozen"])
+
     def state(self) -> dict[str, object]:
         """The clock as the admin API shows it."""
         now = self.now()

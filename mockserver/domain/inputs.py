@@ -19,8 +19,8 @@ from ..settings import Settings
 from ..spec.catalog import DashScopeError, ErrorCatalog
 from ..spec.document import Spec
 from ..spec.profiles import ModelProfile
+from .backends import MarkBackend
 from .clock import VirtualClock
-from .downloads import DownloadMarks
 from .media_fields import INPUT_SCHEMES, FieldPath, media_fields, pattern, strings, url_rule_patterns
 from .uploads import Uploads
 
@@ -120,7 +120,7 @@ class InputChecker:
     """Runs the input checks of create requests (one per twin; it holds no per-request state)."""
 
     def __init__(self, spec: Spec, catalog: ErrorCatalog, settings: Settings, clock: VirtualClock,
-                 uploads: Uploads, downloads: DownloadMarks) -> None:
+                 uploads: Uploads, downloads: MarkBackend) -> None:
         self.spec = spec
         self.catalog = catalog
         self.settings = settings

@@ -150,6 +150,10 @@ class ScenarioQueue:
                     return item.scenario
         return None
 
+    def listed(self) -> list[QueuedScenario]:
+        """The queue, first first."""
+        return list(self.items)
+
     def clear(self) -> None:
         """Drop every queued scenario."""
         with self._lock:

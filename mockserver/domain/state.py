@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
 from ..spec.profiles import Registry
-from ..store import open_store
+from ..store import open_state
 from .accounts import KeyBook
+from .backends import JournalBackend, MarkBackend, RateBackend, ScenarioBackend
 from .clock import VirtualClock
-from .downloads import DownloadMarks
-from .faults import FaultPlan, Faults
+from .faults import Faults
 from .ids import Ids
 from .inputs import InputChecker
-from .journal import Journal
-from .lanes import RateWindows
-from .scenarios import ScenarioQueue
 from .tasks import TaskBook
 from .uploads import Uploads
 
@@ -35,15 +33,16 @@ class Twin:
     ids: Ids
     keys: KeyBook
     tasks: TaskBook
-    journal: Journal
-    scenarios: ScenarioQueue
+    journal: JournalBackend
+    scenarios: ScenarioBackend
     faults: Faults
-    rates: RateWindows
+    rates: RateBackend
     uploads: Uploads
-    downloads: DownloadMarks
+    downloads: MarkBackend
     inputs: InputChecker
     url_secret: bytes  # signs result URLs (wire/signing.py)
     admin_token: str
+    refresh: Callable[[], None] = lambda: None  # re-read what replicas share and cache (store/__init__.py)
 
     def reset(self, account: str | None = None) -> None:
         """Forget tasks, lanes and journals (all, or one account's); with no account also scenarios,
@@ -54,24 +53,31 @@ class Twin:
             self.rates.reset()
             self.downloads.clear()
 
+    def close(self) -> None:
+        """Release the store's connections and files."""
+        self.tasks.store.close()
+
 
 def build_state(settings: Settings) -> Twin:
-    """Wire spec -> registry -> store -> task book for `settings`."""
+    """Wire spec -> registry -> store backends -> task book for `settings`."""
     spec = load_spec(settings.spec_path)
     registry = Registry(spec)
     catalog = ErrorCatalog.from_spec(spec.doc)
-    clock = VirtualClock(settings.time_scale, settings.start_time, settings.frozen)
-    secret = str(settings.seed).encode() if settings.seed is not None else secrets.token_bytes(32)
+    shared = open_state(settings)
+    clock = shared.clock
+    if settings.seed is not None:
+        secret = str(settings.seed).encode()
+    else:  # replicas on one store must sign and check with the same secret: the first one to start picks it
+        secret = shared.secrets.secret("secret.twin", lambda: secrets.token_bytes(32))
     ids = Ids(settings.seed)
-    journal = Journal()
-    tasks = TaskBook(spec, registry, open_store(settings.store), clock, settings, catalog, ids, journal)
-    uploads = Uploads(b"dashscope-mock-oss:" + secret, settings, catalog)
-    downloads = DownloadMarks()
+    tasks = TaskBook(spec, registry, shared.tasks, clock, settings, catalog, ids, shared.journal, shared.lanes)
+    uploads = Uploads(b"dashscope-mock-oss:" + secret, settings, catalog, shared.files, shared.grants)
     return Twin(
         settings=settings, spec=spec, registry=registry, catalog=catalog, clock=clock, ids=ids,
-        keys=KeyBook.from_file(catalog, settings.keys_file), tasks=tasks, journal=journal,
-        scenarios=ScenarioQueue(), faults=Faults(FaultPlan.from_dict(settings.faults) if settings.faults else None),
-        rates=RateWindows(), uploads=uploads, downloads=downloads,
-        inputs=InputChecker(spec, catalog, settings, clock, uploads, downloads),
+        keys=KeyBook.from_file(catalog, settings.keys_file), tasks=tasks, journal=shared.journal,
+        scenarios=shared.scenarios, faults=shared.faults, rates=shared.rates, uploads=uploads,
+        downloads=shared.marks, inputs=InputChecker(spec, catalog, settings, clock, uploads, shared.marks),
         url_secret=b"dashscope-mock:" + secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),
+        refresh=shared.refresh,
     )
+

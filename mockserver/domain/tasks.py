@@ -18,11 +18,12 @@ from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec
 from ..spec.profiles import ModelProfile, Registry
-from ..store.base import TaskStore
+from ..store.base import TaskExists, TaskStore
 from . import media
+from .backends import JournalBackend, LaneBackend
 from .clock import VirtualClock, parse_list_time
 from .ids import Ids
-from .journal import Journal, Poll
+from .journal import Poll
 from .lanes import Lanes
 from .scenarios import Scenario
 from .task import TERMINAL, Task
@@ -56,7 +57,7 @@ class TaskBook:
     """Plans tasks, answers their state from plans, and applies cancel and counted polls."""
 
     def __init__(self, spec: Spec, registry: Registry, store: TaskStore, clock: VirtualClock, settings: Settings,
-                 catalog: ErrorCatalog, ids: Ids, journal: Journal) -> None:
+                 catalog: ErrorCatalog, ids: Ids, journal: JournalBackend, lanes: LaneBackend | None = None) -> None:
         self.spec = spec
         self.registry = registry
         self.store = store
@@ -66,7 +67,7 @@ class TaskBook:
         self.ids = ids
         self.journal = journal
         self.validator = RequestValidator(spec)
-        self.lanes = Lanes()
+        self.lanes: LaneBackend = lanes if lanes is not None else Lanes()
         self._last_expiry = 0.0
 
     # ---- create ---------------------------------------------------------------------------------
@@ -131,8 +132,17 @@ class TaskBook:
             end=scheduled + run_s, final=final, code=code, message=message, failed_items=failed_items,
             poll_plan=poll_plan, extra={"input_duration": input_duration} if input_duration else None,
         )
-        self.store.put(task)
+        self._put(task)
         return task
+
+    def _put(self, task: Task) -> None:
+        """Store a new task; an id already taken (another replica on the same seed) gets a fresh one."""
+        while True:
+            try:
+                self.store.put(task)
+                return
+            except TaskExists:
+                task.task_id = self.ids.uuid()
 
     def create_finished(self, *, account: str, key_id: str, profile: ModelProfile, body: Mapping[str, Any],
                         request_id: str, input_duration: float | None = None) -> Task:
@@ -146,7 +156,7 @@ class TaskBook:
         task = Task(task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
                     request_id=request_id, body=_compact(body), submit=now, scheduled=now, end=now,
                     final="SUCCEEDED", extra={"sync": True, "input_duration": input_duration})
-        self.store.put(task)
+        self._put(task)
         return task
 
     def _timing(self, profile: ModelProfile) -> tuple[float, float]:
@@ -249,11 +259,18 @@ class TaskBook:
             return None
         now = self.clock.now()
         if task.poll_plan is not None and (task.marks is None or task.final not in task.marks):
-            task.polls += 1
-            status = self.status_at(task, now)
-            task.marks = dict(task.marks or {})
-            task.marks.setdefault(status, now)
-            self.store.update(task)
+            served: list[str] = []
+
+            def count(stored: Task) -> None:  # atomic: a cancel or another replica's poll cannot interleave
+                served.clear()
+                if stored.marks is None or stored.final not in stored.marks:
+                    stored.polls += 1
+                    stored.marks = dict(stored.marks or {})
+                    stored.marks.setdefault(self.status_at(stored, now), now)
+                served.append(self.status_at(stored, now))
+
+            task = self.store.modify(task.task_id, count) or task
+            status = served[0] if served else self.status_at(task, now)
         else:
             status = self.status_at(task, now)
         self.journal.record(task.task_id, now, status)
@@ -269,10 +286,14 @@ class TaskBook:
         """Cancel a PENDING task of `account`; anything else is 400 UnsupportedOperation (§3.1)."""
         task = self.get(account, task_id)
         now = self.clock.now()
-        if task is None or self.status_at(task, now, task.polls + 1 if task.poll_plan else None) != "PENDING":
+
+        def cancel(stored: Task) -> None:  # atomic against a poll-counted transition on another replica
+            if self.status_at(stored, now, stored.polls + 1 if stored.poll_plan else None) != "PENDING":
+                raise self.catalog.error("UnsupportedOperation", like="cancel")
+            stored.canceled_at = now
+
+        if task is None or self.store.modify(task_id, cancel) is None:
             raise self.catalog.error("UnsupportedOperation", like="cancel")
-        task.canceled_at = now
-        self.store.update(task)
 
     def page(self, account: str, params: Mapping[str, str]) -> Page:
         """One page of the account's tasks, filtered as the list API's query parameters say."""

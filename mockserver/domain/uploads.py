@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
@@ -116,6 +116,53 @@ class Grant:
     expires: float
 
 
+class MemoryGrants:
+    """Issued policies in a dict, pruned of expired ones as new ones are issued."""
+
+    def __init__(self) -> None:
+        self._grants: dict[str, Grant] = {}
+        self._lock = threading.Lock()
+
+    def grant(self, request_id: str, grant: Grant, now: float) -> None:
+        """Remember `grant` and drop the grants expired at `now`."""
+        with self._lock:
+            self._grants = {k: g for k, g in self._grants.items() if g.expires >= now}
+            self._grants[request_id] = grant
+
+    def grant_of(self, request_id: str) -> Grant | None:
+        """The grant issued with `request_id`, or None."""
+        return self._grants.get(request_id)
+
+
+class FileBackend(Protocol):
+    """Uploaded files by object key."""
+
+    def put(self, file: StoredFile) -> None:
+        """Store `file`, replacing any file with the same key."""
+
+    def get(self, key: str) -> StoredFile | None:
+        """The file stored under `key`, or None."""
+
+    def delete(self, key: str) -> None:
+        """Forget the file under `key`."""
+
+    def prune(self, before: float) -> None:
+        """Drop files created before `before` (where the backend does not expire them itself)."""
+
+    def __len__(self) -> int:
+        """How many files are held."""
+
+
+class GrantBackend(Protocol):
+    """Issued upload policies by request id, until they expire (virtual time)."""
+
+    def grant(self, request_id: str, grant: Grant, now: float) -> None:
+        """Remember `grant` (and drop grants expired at `now`)."""
+
+    def grant_of(self, request_id: str) -> Grant | None:
+        """The grant issued with `request_id`, or None."""
+
+
 def _iso_ms(ts: float) -> str:
     dt = datetime.fromtimestamp(ts, UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
@@ -146,13 +193,12 @@ class Uploads:
     """Issue policies, receive PostObject uploads, and resolve oss:// keys for create requests."""
 
     def __init__(self, secret: bytes, settings: Settings, catalog: ErrorCatalog,
-                 store: FileStore | None = None) -> None:
+                 store: FileBackend | None = None, grants: GrantBackend | None = None) -> None:
         self._secret = secret
         self.catalog = catalog
         self.settings = settings
-        self.files = store if store is not None else FileStore(storage_root(settings))
-        self._grants: dict[str, Grant] = {}
-        self._lock = threading.Lock()
+        self.files: FileBackend = store if store is not None else FileStore(storage_root(settings))
+        self.grants: GrantBackend = grants if grants is not None else MemoryGrants()
         self._last_prune = 0.0
 
     @property
@@ -176,9 +222,7 @@ class Uploads:
         # the captured policy is Java-encoded JSON, slashes escaped (§4.1)
         text = json.dumps(doc, separators=(",", ":")).replace("/", "\\/")
         policy = base64.b64encode(text.encode()).decode()
-        with self._lock:
-            self._grants = {k: g for k, g in self._grants.items() if g.expires >= now}
-            self._grants[request_id] = Grant(account, model, upload_dir, expires)
+        self.grants.grant(request_id, Grant(account, model, upload_dir, expires), now)
         return {
             "policy": policy, "signature": self.signature(policy), "upload_dir": upload_dir,
             "upload_host": host.rstrip("/") + UPLOAD_PATH, "expire_in_seconds": 300,
@@ -221,7 +265,7 @@ class Uploads:
             raise self.catalog.oss("too_large")
         if len(data) < low:
             raise self.catalog.oss("too_small")
-        grant = self._grants.get(prefix.rsplit("/", 1)[-1])
+        grant = self.grants.grant_of(prefix.rsplit("/", 1)[-1])
         if grant is None or grant.upload_dir != prefix:
             raise self.catalog.oss("policy_expired")
         stored = StoredFile(key, grant.account, grant.model, now, content_type, data)

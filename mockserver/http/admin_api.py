@@ -138,7 +138,7 @@ async def scenarios(request: Request, twin: Twin) -> Any:
         return item.view()
     if request.method == "DELETE":
         twin.scenarios.clear()
-    return {"scenarios": [i.view() for i in twin.scenarios.items]}
+    return {"scenarios": [i.view() for i in twin.scenarios.listed()]}
 
 
 async def faults(request: Request, twin: Twin) -> Any:

@@ -62,11 +62,13 @@ class Gateway:
         self.guard = guard
         self.fallback: ASGIApp = fallback
         self.state = fallback.state  # `app.state.twin`, as with any Starlette app
+        self.refresh = guard.twin.refresh
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
+        self.refresh()  # with a shared store: the clock and fault plan as every replica sees them now
         matched = _match(self.api, scope["method"], scope["path"])
         if matched is None:
             await self.fallback(scope, receive, send)

@@ -1,19 +1,119 @@
-"""Task stores: the TaskStore protocol, an in-memory store (default) and a SQLite store."""
+"""Stores: the TaskStore protocol, an in-memory store (default), a SQLite store and a Redis store; and
+`open_state`, the one place a store URL picks the backends of every shared part of a twin."""
 
 from __future__ import annotations
 
-from .base import TaskStore
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..domain.backends import (
+    JournalBackend,
+    LaneBackend,
+    MarkBackend,
+    RateBackend,
+    ScenarioBackend,
+    SecretBackend,
+)
+from ..domain.clock import VirtualClock
+from ..domain.downloads import DownloadMarks
+from ..domain.faults import FaultPlan, Faults
+from ..domain.journal import Journal
+from ..domain.lanes import Lanes, RateWindows
+from ..domain.scenarios import ScenarioQueue
+from ..domain.uploads import FileBackend, FileStore, GrantBackend, MemoryGrants, storage_root
+from ..settings import Settings
+from .base import TaskExists, TaskStore
 from .memory import MemoryStore
 from .sqlite import SqliteStore
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def is_shared(spec: str) -> bool:
+    """Whether the store is shared between processes (so several workers or replicas may serve it)."""
+    return spec.startswith(REDIS_SCHEMES)
+
 
 def open_store(spec: str) -> TaskStore:
-    """Open a store from its CLI form: `memory` or `sqlite:PATH`."""
+    """Open a task store from its CLI form: `memory`, `sqlite:PATH` or `redis://HOST:PORT/DB`."""
     if spec == "memory":
         return MemoryStore()
     if spec.startswith("sqlite:"):
         return SqliteStore(spec.removeprefix("sqlite:"))
-    raise ValueError(f"unknown store {spec!r}: use memory or sqlite:PATH")
+    if is_shared(spec):
+        from .redis_tasks import RedisStore, connect
+
+        return RedisStore(connect(spec))
+    raise ValueError(f"unknown store {spec!r}: use memory, sqlite:PATH or redis://HOST:PORT/DB")
 
 
-__all__ = ["MemoryStore", "SqliteStore", "TaskStore", "open_store"]
+class MemorySecrets:
+    """Secrets for one process: made on first use."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, bytes] = {}
+
+    def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
+        """The secret `name`, made by `make()` the first time."""
+        return self._values.setdefault(name, make())
+
+
+def _no_refresh() -> None:
+    """One process holds the only copy: nothing to re-read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Backends:
+    """Where each shared part of a twin lives, for one store URL."""
+
+    tasks: TaskStore
+    clock: VirtualClock
+    faults: Faults
+    journal: JournalBackend
+    lanes: LaneBackend
+    rates: RateBackend
+    scenarios: ScenarioBackend
+    marks: MarkBackend
+    files: FileBackend
+    grants: GrantBackend
+    secrets: SecretBackend
+    refresh: Callable[[], None]  # re-read shared state that replicas cache (call as each request starts)
+
+
+def open_state(settings: Settings) -> Backends:
+    """The backends for `settings.store`: in-process objects for memory and SQLite, Redis for redis://."""
+    plan = FaultPlan.from_dict(settings.faults) if settings.faults else None
+    if not is_shared(settings.store):
+        return Backends(
+            tasks=open_store(settings.store),
+            clock=VirtualClock(settings.time_scale, settings.start_time, settings.frozen),
+            faults=Faults(plan), journal=Journal(), lanes=Lanes(), rates=RateWindows(), scenarios=ScenarioQueue(),
+            marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
+            secrets=MemorySecrets(), refresh=_no_refresh,
+        )
+    from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
+    from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios, RedisSecrets
+    from .redis_tasks import RedisStore, connect
+
+    client, prefix = connect(settings.store), "dsm:"
+    # garbage collection only (real seconds): generous, since virtual time may run slower than real time
+    gc = 2 * max(settings.task_ttl_s, settings.upload_ttl_s, settings.url_ttl_s)
+    clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen)
+    faults = SharedFaults(client, prefix, plan)
+    return Backends(
+        tasks=RedisStore(client, prefix, gc), clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc),
+        lanes=RedisLanes(client, prefix, gc), rates=RedisRates(client, prefix),
+        scenarios=RedisScenarios(client, prefix), marks=RedisMarks(client, prefix),
+        files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
+        secrets=RedisSecrets(client, prefix), refresh=Refresher(client, clock, faults),
+    )
+
+
+def new_secret() -> bytes:
+    """32 random bytes."""
+    return secrets.token_bytes(32)
+
+
+__all__ = ["Backends", "MemoryStore", "SqliteStore", "TaskExists", "TaskStore", "is_shared", "open_state",
+           "open_store"]

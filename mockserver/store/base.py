@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from ..domain.task import Task
+
+
+class TaskExists(KeyError):
+    """`put` found a task with that id already stored (the task book retries with a fresh id)."""
 
 
 class TaskStore(Protocol):
     """Where acknowledged tasks live. A task is put before its create is answered."""
 
     def put(self, task: Task) -> None:
-        """Store a new task."""
+        """Store a new task; raise TaskExists if one with its id is stored (never replace it)."""
 
     def get(self, task_id: str) -> Task | None:
         """The task with this id, or None."""
@@ -20,14 +24,30 @@ class TaskStore(Protocol):
     def update(self, task: Task) -> None:
         """Persist a mutation (cancel, poll count, marks) of a stored task."""
 
+    def modify(self, task_id: str, change: Callable[[Task], None]) -> Task | None:
+        """Apply `change` to the stored task atomically (no other replica's change lands in between) and
+        persist it; None when no such task. An exception from `change` leaves the task as it was."""
+
     def by_account(self, account: str, since: float, until: float) -> Iterable[Task]:
-        """The account's tasks submitted in [since, until], newest first."""
+        """The account's tasks submitted in [since, until], newest first, read lazily."""
+
+    def count_by_account(self, account: str, since: float, until: float) -> int:
+        """How many of the account's tasks were submitted in [since, until]."""
 
     def expire(self, before: float) -> int:
         """Remove tasks submitted before `before`; returns how many went."""
 
     def reset(self, account: str | None = None) -> None:
         """Forget every task, or one account's."""
+
+    def meta_get(self, name: str) -> str | None:
+        """A small persisted value of the twin's own (secrets, clock), or None."""
+
+    def meta_set(self, name: str, value: str) -> None:
+        """Persist a small named value."""
+
+    def close(self) -> None:
+        """Release connections and files."""
 
     def __len__(self) -> int:
         """How many tasks are stored."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import copy
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..domain.task import Task
+from .base import TaskExists
 
 
 class MemoryStore:
@@ -17,11 +19,14 @@ class MemoryStore:
         self._tasks: dict[str, Task] = {}
         self._by_account: dict[str, tuple[list[float], list[str]]] = {}
         self._order: deque[tuple[float, str]] = deque()
+        self._meta: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def put(self, task: Task) -> None:
         """Store a new task (submit times only grow: the virtual clock never runs backwards)."""
         with self._lock:
+            if task.task_id in self._tasks:
+                raise TaskExists(task.task_id)
             self._tasks[task.task_id] = task
             times, ids = self._by_account.setdefault(task.account, ([], []))
             i = bisect.bisect_right(times, task.submit)
@@ -35,6 +40,33 @@ class MemoryStore:
 
     def update(self, task: Task) -> None:
         """Tasks are shared objects here: mutations are already visible."""
+
+    def modify(self, task_id: str, change: Callable[[Task], None]) -> Task | None:
+        """Apply `change` to the stored task under the store's lock (to a copy first: a refusal changes nothing)."""
+        with self._lock:
+            task = self._tasks.get(task_id)
+            if task is not None:
+                draft = copy.copy(task)
+                change(draft)
+                for name in Task.__slots__:  # the stored object is shared: update it in place
+                    setattr(task, name, getattr(draft, name))
+            return task
+
+    def count_by_account(self, account: str, since: float, until: float) -> int:
+        """How many of the account's tasks were submitted in [since, until] (two bisections)."""
+        times, _ = self._by_account.get(account, ([], []))
+        return bisect.bisect_right(times, until) - bisect.bisect_left(times, since)
+
+    def meta_get(self, name: str) -> str | None:
+        """A small named value, or None."""
+        return self._meta.get(name)
+
+    def meta_set(self, name: str, value: str) -> None:
+        """Keep a small named value (for this process's life)."""
+        self._meta[name] = value
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def by_account(self, account: str, since: float, until: float) -> Iterator[Task]:
         """The account's tasks submitted in [since, until], newest first."""

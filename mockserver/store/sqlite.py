@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
 
 from ..domain.task import Task
+from .base import TaskExists
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
@@ -20,6 +21,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_account_submit ON tasks (account, submit);
 CREATE INDEX IF NOT EXISTS tasks_submit ON tasks (submit);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -43,8 +45,51 @@ class SqliteStore:
             )
 
     def put(self, task: Task) -> None:
-        """Store a new task, durably."""
-        self._write(task)
+        """Store a new task, durably; TaskExists if its id is taken."""
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT INTO tasks (task_id, account, submit, row) VALUES (?, ?, ?, ?)",
+                    (task.task_id, task.account, task.submit, orjson.dumps(task.to_row())),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise TaskExists(task.task_id) from exc
+
+    def modify(self, task_id: str, change: Callable[[Task], None]) -> Task | None:
+        """Read, change and write the task in one immediate transaction."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute("SELECT row FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+                task = Task.from_row(orjson.loads(row[0])) if row else None
+                if task is not None:
+                    change(task)
+                    self._db.execute("UPDATE tasks SET row = ? WHERE task_id = ?",
+                                     (orjson.dumps(task.to_row()), task_id))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return task
+
+    def count_by_account(self, account: str, since: float, until: float) -> int:
+        """How many of the account's tasks were submitted in [since, until] (one indexed query)."""
+        with self._lock:
+            count: int = self._db.execute(
+                "SELECT COUNT(*) FROM tasks WHERE account = ? AND submit BETWEEN ? AND ?", (account, since, until),
+            ).fetchone()[0]
+        return count
+
+    def meta_get(self, name: str) -> str | None:
+        """A small persisted value, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def meta_set(self, name: str, value: str) -> None:
+        """Persist a small named value."""
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
 
     def update(self, task: Task) -> None:
         """Persist a mutation of a stored task."""

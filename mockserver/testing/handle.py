@@ -304,6 +304,7 @@ class DashScopeMock:
         for closer in reversed(self._closers):
             closer.close()
         self._closers.clear()
+        self.twin.close()
         self._http = None
 
     def __enter__(self) -> DashScopeMock:

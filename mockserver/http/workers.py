@@ -1,0 +1,40 @@
+"""Several uvicorn workers: the parent hands its settings to each worker through one environment variable, and
+uvicorn builds each worker's app with `app_from_env` (an import string plus `factory=True`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..settings import Settings
+from .gateway import Gateway
+
+ENV = "DASHSCOPE_MOCK_WORKER_SETTINGS"
+FACTORY = "mockserver.http.workers:app_from_env"
+
+
+def settings_to_env(settings: Settings) -> str:
+    """`settings` as the JSON `app_from_env` reads back."""
+    return orjson.dumps(dataclasses.asdict(settings), default=str).decode()
+
+
+def settings_from_env(text: str) -> Settings:
+    """Settings from `settings_to_env` output."""
+    data: dict[str, Any] = orjson.loads(text)
+    paths = {f.name for f in dataclasses.fields(Settings) if "Path" in str(f.type)}
+    fields: dict[str, Any] = {k: Path(v) if k in paths and v is not None else v for k, v in data.items()}
+    return Settings(**fields)
+
+
+def app_from_env() -> Gateway:
+    """The app of one worker, built from the settings the parent put in the environment."""
+    from .app import create_app
+
+    text = os.environ.get(ENV)
+    if not text:
+        raise RuntimeError(f"{ENV} is not set: start workers with `dashscope-mock serve --workers N`")
+    return create_app(settings_from_env(text))

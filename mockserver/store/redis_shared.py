@@ -1,0 +1,165 @@
+"""Redis backends for the shared clock, fault plan, uploaded files and upload grants, and the per-request
+refresh that keeps a replica's copy of the clock and the fault plan current.
+
+The clock and the fault plan change rarely and are read many times per request, so each replica keeps a copy
+and re-reads both (one MGET) at the start of every request: a change made through any replica is seen by every
+request that starts after it was answered. Changes are compare-and-set (WATCH/MULTI), so two replicas advancing
+the clock at once both count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from typing import Any
+
+import orjson
+import redis
+
+from ..domain.clock import VirtualClock
+from ..domain.faults import FaultPlan, Faults
+from ..domain.uploads import Grant, StoredFile
+
+
+class SharedClock(VirtualClock):
+    """A virtual clock whose anchors live in Redis: advancing or freezing it on one replica moves them all."""
+
+    def __init__(self, client: redis.Redis, prefix: str, scale: float = 1.0, start: float | None = None,
+                 frozen: bool = False) -> None:
+        super().__init__(scale, start, frozen)
+        self.r, self.key = client, f"{prefix}clock"
+        self.seen: bytes | str | None = None
+        self.r.set(self.key, orjson.dumps(self.doc()), nx=True)  # the first replica's settings start the clock
+        self.load(self.r.get(self.key))
+
+    def load(self, raw: bytes | str | None) -> None:
+        """Adopt the stored clock when it changed since last seen."""
+        if raw is not None and raw != self.seen:
+            self.seen = raw
+            self.adopt(orjson.loads(raw))
+
+    def _change(self, apply: Any, *args: Any) -> Any:
+        with self.r.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(self.key)  # type: ignore[no-untyped-call]
+                    raw = pipe.get(self.key)
+                    if raw is not None:
+                        self.adopt(orjson.loads(raw))
+                    result = apply(*args)
+                    new = orjson.dumps(self.doc())
+                    pipe.multi()
+                    pipe.set(self.key, new)
+                    pipe.execute()
+                    self.seen = new
+                    return result
+                except redis.WatchError:
+                    continue
+
+    def advance(self, seconds: float) -> float:
+        """Move every replica's virtual time forward."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        moved: float = self._change(super().advance, seconds)
+        return moved
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop (or restart) virtual time on every replica."""
+        self._change(super().freeze, frozen)
+
+    def set_scale(self, scale: float) -> None:
+        """Change the speed of virtual time on every replica."""
+        if scale <= 0:
+            raise ValueError("scale must be positive")
+        self._change(super().set_scale, scale)
+
+
+class SharedFaults(Faults):
+    """The fault plan in Redis; each replica draws from its own seeded sequence of the shared plan."""
+
+    def __init__(self, client: redis.Redis, prefix: str, plan: FaultPlan | None = None) -> None:
+        super().__init__(None)  # before `r` is set: Faults.__init__ configures a local empty plan
+        self.r, self.key = client, f"{prefix}faults"
+        self.seen: bytes | str | None = None
+        if plan is not None:
+            self.r.set(self.key, orjson.dumps(asdict(plan)), nx=True)
+        self.load(self.r.get(self.key))
+
+    def load(self, raw: bytes | str | None) -> None:
+        """Adopt the stored plan when it changed since last seen (none stored: no faults)."""
+        if raw != self.seen:
+            self.seen = raw
+            super().configure(FaultPlan.from_dict(orjson.loads(raw)) if raw is not None else FaultPlan())
+
+    def configure(self, plan: FaultPlan) -> None:
+        """Replace the plan on every replica."""
+        if not hasattr(self, "r"):  # Faults.__init__ configures before this class has set up
+            super().configure(plan)
+            return
+        raw = orjson.dumps(asdict(plan))
+        self.r.set(self.key, raw)
+        self.load(raw)
+
+
+class Refresher:
+    """Re-reads the shared clock and fault plan in one round trip (called as each request starts)."""
+
+    def __init__(self, client: redis.Redis, clock: SharedClock, faults: SharedFaults) -> None:
+        self.r, self.clock, self.faults = client, clock, faults
+
+    def __call__(self) -> None:
+        clock_raw, faults_raw = self.r.mget([self.clock.key, self.faults.key])
+        self.clock.load(clock_raw)
+        self.faults.load(faults_raw)
+
+
+class RedisFiles:
+    """Uploaded files as Redis hashes `file:<sha256(key)>` (bytes and metadata), shared by every replica."""
+
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+        self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
+
+    def _key(self, key: str) -> str:
+        return f"{self.p}file:{hashlib.sha256(key.encode()).hexdigest()}"
+
+    def put(self, file: StoredFile) -> None:
+        """Store `file`, replacing any with the same key."""
+        meta = orjson.dumps({k: v for k, v in asdict(file).items() if k != "data"})
+        name = self._key(file.key)
+        with self.r.pipeline() as pipe:
+            pipe.hset(name, mapping={"meta": meta, "data": file.data})
+            pipe.expire(name, self.gc)
+            pipe.execute()
+
+    def get(self, key: str) -> StoredFile | None:
+        """The file stored under `key`, or None."""
+        meta, data = self.r.hmget(self._key(key), ["meta", "data"])
+        if meta is None or data is None:
+            return None
+        return StoredFile(**orjson.loads(meta), data=data if isinstance(data, bytes) else data.encode())
+
+    def delete(self, key: str) -> None:
+        """Forget the file under `key`."""
+        self.r.delete(self._key(key))
+
+    def prune(self, before: float) -> None:
+        """Expired files are refused by their creation time and collected by TTL: nothing to scan."""
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.r.scan_iter(match=f"{self.p}file:*", count=1000))
+
+
+class RedisGrants:
+    """Issued upload policies as `grant:<request_id>` JSON, collected by TTL."""
+
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+        self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
+
+    def grant(self, request_id: str, grant: Grant, now: float) -> None:
+        """Remember `grant` for every replica."""
+        self.r.set(f"{self.p}grant:{request_id}", orjson.dumps(asdict(grant)), ex=self.gc)
+
+    def grant_of(self, request_id: str) -> Grant | None:
+        """The grant issued with `request_id`, or None."""
+        raw = self.r.get(f"{self.p}grant:{request_id}")
+        return Grant(**orjson.loads(raw)) if raw is not None else None

@@ -1,0 +1,224 @@
+"""Redis backends for the parts of a twin that replicas must agree on (besides tasks, redis_tasks.py):
+poll journals, concurrency lanes, rate windows, the scenario queue, download marks and secrets.
+
+Where two replicas could race, one Lua script does the read and the write together: a lane slot, a rate
+window, a scenario use. Keys carry a real-time TTL as garbage collection only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+import time
+from collections.abc import Callable
+
+import orjson
+import redis
+
+from ..domain.journal import Poll
+from ..domain.scenarios import QueuedScenario, Scenario, parse
+from .redis_tasks import text
+
+_PER_TASK = 500  # polls remembered per task, as in memory
+
+# a lane: a sorted set of the times its slots come free; take the earliest when full, push start + run
+_LANE = """
+local limit, ready, run = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local start = ready
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local first = redis.call('ZPOPMIN', KEYS[1])
+  if tonumber(first[2]) > start then start = tonumber(first[2]) end
+end
+local n = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[1], string.format('%.17g', start + run), n)
+while redis.call('ZCARD', KEYS[1]) > limit do redis.call('ZPOPMIN', KEYS[1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return string.format('%.17g', start)
+"""
+
+# a sliding one-second window on the Redis server's clock (one clock for every replica)
+_RATE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000000)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 2000)
+return 1
+"""
+
+# take one use of the first queued scenario that matches (model, api_key); the list holds JSON items
+_TAKE = """
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+for i, raw in ipairs(items) do
+  local item = cjson.decode(raw)
+  local model_ok = item.model == cjson.null or item.model == ARGV[1]
+  local key_ok = item.api_key == cjson.null or item.api_key == ARGV[2]
+  if model_ok and key_ok then
+    item.times = item.times - 1
+    if item.times <= 0 then
+      redis.call('LSET', KEYS[1], i - 1, '__taken__')
+      redis.call('LREM', KEYS[1], 1, '__taken__')
+    else
+      redis.call('LSET', KEYS[1], i - 1, cjson.encode(item))
+    end
+    return item.scenario
+  end
+end
+return false
+"""
+
+
+_ORIGIN = f"{os.getpid()}.{secrets.token_hex(4)}"  # unique across replicas, even on different hosts
+_COUNTER = itertools.count()  # one per process: two twins in one process must not reuse a member
+
+
+def _member() -> str:
+    """A window entry no other request of any replica uses (a repeated member would replace, not add)."""
+    return f"{_ORIGIN}:{next(_COUNTER)}"
+
+
+class RedisJournal:
+    """Polls per task as a capped list `j:<id>` of [virtual, real, status, fault]."""
+
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+        self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
+
+    def record(self, task_id: str, at: float, status: str, fault: str | None = None) -> None:
+        """Note one poll of `task_id` (one pipelined round trip)."""
+        key = f"{self.p}j:{task_id}"
+        with self.r.pipeline(transaction=False) as pipe:
+            pipe.rpush(key, orjson.dumps([at, time.time(), status, fault]))
+            pipe.ltrim(key, -_PER_TASK, -1)
+            pipe.expire(key, self.gc)
+            pipe.execute()
+
+    def polls(self, task_id: str) -> list[Poll]:
+        """Every remembered poll of `task_id`, oldest first."""
+        return [Poll(*orjson.loads(raw)) for raw in self.r.lrange(f"{self.p}j:{task_id}", 0, -1)]
+
+    def __contains__(self, task_id: object) -> bool:
+        return isinstance(task_id, str) and bool(self.r.exists(f"{self.p}j:{task_id}"))
+
+    def expire(self, before: float) -> None:
+        """Journals go with their tasks (RedisStore.expire) or by TTL: nothing to scan here."""
+
+    def forget(self, task_ids: set[str] | None = None) -> None:
+        """Forget every journal, or those of `task_ids`."""
+        if task_ids is None:
+            keys = list(self.r.scan_iter(match=f"{self.p}j:*", count=1000))
+        else:
+            keys = [f"{self.p}j:{t}".encode() for t in task_ids]
+        for i in range(0, len(keys), 1000):
+            self.r.delete(*keys[i:i + 1000])
+
+
+class RedisLanes:
+    """Concurrency lanes as sorted sets of slot free times, reserved by one Lua script."""
+
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+        self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
+        self._script = client.register_script(_LANE)
+
+    def schedule(self, key: tuple[str, str], limit: int, ready: float, run: float) -> float:
+        """Reserve a slot atomically across replicas; return when the task starts running."""
+        account, model = key
+        lane = f"{self.p}lane:{account}\x00{model}"
+        raw = self._script(keys=[lane, lane + ":n"], args=[limit, repr(ready), repr(run), self.gc])
+        return float(raw)
+
+    def reset(self, account: str | None = None) -> None:
+        """Forget every lane, or one account's."""
+        pattern = f"{self.p}lane:*" if account is None else f"{self.p}lane:{account}\x00*"
+        keys = list(self.r.scan_iter(match=pattern, count=1000))
+        if keys:
+            self.r.delete(*keys)
+
+
+class RedisRates:
+    """Sliding one-second windows, counted by one Lua script on the Redis server's clock."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.r, self.p = client, prefix
+        self._script = client.register_script(_RATE)
+
+    def allow(self, key: tuple[str, ...], per_second: float) -> bool:
+        """Count a request against `key` for every replica; False when it is over `per_second`."""
+        name = f"{self.p}rate:" + "\x00".join(key)
+        return bool(self._script(keys=[name], args=[per_second, _member()]))
+
+    def reset(self) -> None:
+        """Forget every window."""
+        keys = list(self.r.scan_iter(match=f"{self.p}rate:*", count=1000))
+        if keys:
+            self.r.delete(*keys)
+
+
+class RedisScenarios:
+    """The scenario queue as a Redis list; a use is taken by one create only (one Lua script)."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.r, self.key = client, f"{prefix}scenarios"
+        self._take = client.register_script(_TAKE)
+
+    def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
+        """Queue a scenario for every replica; `times` creates will take it."""
+        item = QueuedScenario(scenario, model, api_key, max(1, times), int(self.r.incr(self.key + ":n")))
+        self.r.rpush(self.key, orjson.dumps({"id": item.id, "scenario": scenario.text, "model": model,
+                                             "api_key": api_key, "times": item.times}))
+        return item
+
+    def take(self, model: str, api_key: str) -> Scenario | None:
+        """Pop (one use of) the first matching scenario, atomically across replicas."""
+        taken = self._take(keys=[self.key], args=[model, api_key])
+        return parse(text(taken)) if taken else None
+
+    def listed(self) -> list[QueuedScenario]:
+        """The queue, first first."""
+        items = []
+        for raw in self.r.lrange(self.key, 0, -1):
+            d = orjson.loads(raw)
+            items.append(QueuedScenario(parse(d["scenario"]), d["model"], d["api_key"], int(d["times"]), d["id"]))
+        return items
+
+    def clear(self) -> None:
+        """Drop every queued scenario."""
+        self.r.delete(self.key)
+
+
+class RedisMarks:
+    """Undownloadable input URLs as a Redis set."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.r, self.key = client, f"{prefix}undownloadable"
+
+    def add(self, url: str) -> None:
+        """Make downloads of `url` fail on every replica."""
+        self.r.sadd(self.key, url)
+
+    def clear(self) -> None:
+        """Forget every mark."""
+        self.r.delete(self.key)
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and bool(self.r.sismember(self.key, url))
+
+    def listed(self) -> list[str]:
+        """Every marked URL, sorted."""
+        return sorted(text(u) for u in self.r.smembers(self.key))
+
+
+class RedisSecrets:
+    """Signing secrets every replica shares: the first replica to start picks them (HSETNX)."""
+
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.r, self.key = client, f"{prefix}meta"
+
+    def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
+        """The shared secret `name` (hex in Redis)."""
+        self.r.hsetnx(self.key, name, make().hex())
+        raw = self.r.hget(self.key, name)
+        assert raw is not None  # just set if absent; meta keys carry no TTL
+        return bytes.fromhex(text(raw))
