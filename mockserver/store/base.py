@@ -23,6 +23,10 @@ class TaskStore(Protocol):
     def by_account(self, account: str, since: float, until: float) -> Iterable[Task]:
         """The account's tasks submitted in [since, until], newest first."""
 
+    def accounts(self) -> list[str]:
+        """Every account that has a stored task."""
+        ...
+
     def expire(self, before: float) -> int:
         """Remove tasks submitted before `before`; returns how many went."""
 
