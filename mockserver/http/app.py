@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Gateway:
     board.install(admin, twin, renderer, access)
     routes = [
         Route("/openapi.json", serve_spec, methods=["GET"]),
-        *docs.routes(access),
+        *docs.routes(access, twin.spec.doc),
         *UploadsApi(twin).routes(wrap),
         Mount("/__mock", app=Gate(admin, access, twin.catalog.error("InternalError").message)),
         *result_routes(ResultsApi(twin, signer)),

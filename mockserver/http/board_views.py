@@ -29,7 +29,7 @@ def page(title: str, token: str, body: str) -> str:
     """A whole board page: head with the board token for the script's writes, nav, body."""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="board-token" content="{e(token)}"><title>{e(title)} · dashscope-mock</title>
+<meta name="board-token" content="{e(token)}"><link rel="icon" href="data:,"><title>{e(title)} · dashscope-mock</title>
 <link rel="stylesheet" href="/__mock/ui/static/board.css"></head>
 <body><header><a class="brand" href="/__mock/ui">dashscope-mock</a><a href="/__mock/ui">Tasks</a>
 <a href="/docs">API docs</a><a href="/docs?api=admin">Admin API</a><span id="flash" role="status"></span></header>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 import orjson
@@ -33,7 +34,7 @@ nav a.on{color:#89bf04;font-weight:bold}</style></head>
 <script>
 const boardToken = __TOKEN__;
 window.ui = SwaggerUIBundle({
-  dom_id: "#swagger-ui", url: __URL__, deepLinking: true, validatorUrl: null,
+  dom_id: "#swagger-ui", url: __URL__, deepLinking: true, validatorUrl: null, defaultModelsExpandDepth: -1,
   presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout",
   requestInterceptor: (req) => {
     if (boardToken && new URL(req.url, location.href).pathname.startsWith("/__mock/")) {
@@ -46,8 +47,13 @@ window.ui = SwaggerUIBundle({
 """
 
 
-def routes(access: Access) -> list[BaseRoute]:
-    """`/` (redirect to the board), `/docs` and its assets."""
+def routes(access: Access, spec: dict[str, Any]) -> list[BaseRoute]:
+    """`/` (redirect to the board), `/docs`, its assets, and the spec as /docs shows it."""
+    # "Try it out" must reach this twin, never the servers the spec names
+    shown = orjson.dumps({**spec, "servers": [{"url": "/", "description": "this twin"}]})
+
+    async def dashscope_spec(request: Request) -> Response:
+        return Response(shown, media_type="application/json")
 
     async def docs(request: Request) -> Response:
         """Swagger UI; admin writes from it carry the board token when the caller may use the admin API."""
@@ -56,7 +62,7 @@ def routes(access: Access) -> list[BaseRoute]:
         allowed = access.check("GET", headers, request.cookies, client) is None
         admin = request.query_params.get("api") == "admin"
         page = (_PAGE.replace("__TOKEN__", orjson.dumps(access.board_token if allowed else None).decode())
-                .replace("__URL__", orjson.dumps("/__mock/openapi.json" if admin else "/openapi.json").decode())
+                .replace("__URL__", orjson.dumps("/__mock/openapi.json" if admin else "/docs/dashscope.json").decode())
                 .replace("__ON_SPEC__", "" if admin else ' class="on"')
                 .replace("__ON_ADMIN__", ' class="on"' if admin else "")
                 .replace("__HEADER__", html.escape(BOARD_HEADER)))
@@ -69,5 +75,6 @@ def routes(access: Access) -> list[BaseRoute]:
     return [
         Route("/", root, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
+        Route("/docs/dashscope.json", dashscope_spec, methods=["GET"]),
         Mount("/docs/assets", app=StaticFiles(directory=ASSETS), name="docs-assets"),
     ]
