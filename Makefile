@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/dashscope-mock serve --profile dev
 
-test: $(STAMP)
+# the board's browser test drives Debian's Chromium (Playwright with executable_path; no browser download)
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	command -v apt-get >/dev/null && (apt-get update -q && apt-get install -y -q chromium) \
+		|| echo "no apt-get: install Chromium yourself (CHROMIUM=/path); the browser test is skipped without it"
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check mockserver clients contracts tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 tests contracts

@@ -3,7 +3,7 @@
 Loopback alone is ambient authority a web page in the user's browser also has, so it counts only for requests
 that are provably not cross-site: the `Host` is the twin's own (no DNS rebinding), any `Origin` or
 `Sec-Fetch-Site` says same-origin, a body is JSON (no HTML form can send that without CORS), and a browser's
-write carries the board's per-process token (a header no other origin can read or set). docs/board.md.
+write carries the board's per-process token (a header no other origin can read or set). README: the board.
 """
 
 from __future__ import annotations
@@ -72,25 +72,27 @@ class Access:
         return bool(given) and hmac.compare_digest((given or "").encode(), expected.encode())
 
     def authenticated(self, headers: Mapping[str, str], cookies: Mapping[str, str], query_token: str | None,
-                      client: str) -> tuple[bool, bool]:
-        """(allowed, by_cookie): the admin token (header, `?token=` or the board's cookie), or loopback."""
-        if self._token_ok(headers.get(ADMIN_HEADER), self.admin_token) \
-                or self._token_ok(query_token, self.admin_token):
-            return True, False
+                      client: str) -> tuple[bool, str]:
+        """(allowed, how): the admin token ("header", "query" or the board's "cookie"), or "loopback"."""
+        if self._token_ok(headers.get(ADMIN_HEADER), self.admin_token):
+            return True, "header"
+        if self._token_ok(query_token, self.admin_token):
+            return True, "query"
         if self._token_ok(cookies.get(COOKIE), self.admin_token):
-            return True, True
-        return is_loopback(client), False
+            return True, "cookie"
+        return is_loopback(client), "loopback"
 
     def check(self, method: str, headers: Mapping[str, str], cookies: Mapping[str, str], client: str,
               query_token: str | None = None) -> Refusal | None:
         """None when the request may go on, else why not. `headers` have lower-case names."""
-        allowed, by_cookie = self.authenticated(headers, cookies, query_token, client)
+        allowed, how = self.authenticated(headers, cookies, query_token, client)
         if not allowed:
             return Refusal(403, "AccessDenied", "The admin API answers loopback callers or the admin token "
                            "(X-Mock-Admin-Token; GET /__mock/token from loopback shows it).")
         host = hostname(headers.get("host", ""))
-        by_header = self._token_ok(headers.get(ADMIN_HEADER), self.admin_token)
-        if not by_header and not own_host(host, self.names):
+        # a rebinding page has no token (and no cookie: that belongs to the twin's own name), so a token lets
+        # in any Host: a twin reached as `http://twin:8089` from another container, say
+        if how == "loopback" and not own_host(host, self.names):
             return Refusal(403, "AccessDenied", f"Host {host or '(none)'!r} is not this twin's own name.")
         origin = headers.get("origin")
         if origin is not None and (origin == "null" or hostname(urlsplit(origin).netloc) != host
@@ -101,8 +103,8 @@ class Access:
         if method in WRITES:
             if _has_body(headers) and not _is_json(headers.get("content-type", "")):
                 return Refusal(415, "InvalidParameter", "The admin API takes application/json bodies only.")
-            browser = by_cookie or "origin" in headers or "sec-fetch-mode" in headers
-            if browser and not by_header and not self._token_ok(headers.get(BOARD_HEADER), self.board_token):
+            browser = how == "cookie" or "origin" in headers or "sec-fetch-mode" in headers
+            if browser and how != "header" and not self._token_ok(headers.get(BOARD_HEADER), self.board_token):
                 return Refusal(403, "AccessDenied", "A browser's admin write must carry X-Mock-Board-Token "
                                "(the board and /docs send it).")
         return None

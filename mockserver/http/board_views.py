@@ -102,7 +102,7 @@ def scenario_panel(items: Sequence[dict[str, Any]]) -> str:
 
 def fault_panel(plan: dict[str, Any]) -> str:
     """The fault plan, and a form to replace or clear it."""
-    shown = orjson.dumps(plan).decode()
+    shown = orjson.dumps(plan, option=orjson.OPT_INDENT_2).decode()
     return f"""<section class="panel"><h2>Fault plan</h2><pre id="faults" data-live>{e(shown)}</pre>
 <form data-action="POST /__mock/faults" class="col"><div class="row">
 <label>errors <input name="error_rate" type="number" min="0" max="1" step="any" value="0"></label>
