@@ -35,7 +35,14 @@ ifeq ($(REDIS_SERVER),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 endif
 
-test: $(STAMP) redis-server
+
+# the board's browser test drives Debian's Chromium (Playwright with executable_path; no browser download)
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	command -v apt-get >/dev/null && (apt-get update -q && apt-get install -y -q chromium) \
+		|| echo "no apt-get: install Chromium yourself (CHROMIUM=/path); the browser test is skipped without it"
+
+test: $(STAMP) redis-server $(CHROMIUM)
 	$(BIN)/ruff check mockserver clients contracts tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 tests contracts

@@ -67,11 +67,20 @@ def serve(
     application = create_app(settings)
     twin = application.state.twin
     base = f"http://{host}:{port}"
+    # the token itself is never printed: start-up banners end up in CI logs
+    where = f"curl {base}/__mock/token from this machine"
+    if data_dir is not None:
+        token_file = Path(data_dir) / "admin-token"
+        token_file.parent.mkdir(parents=True, exist_ok=True)
+        token_file.touch(mode=0o600)
+        token_file.write_text(twin.admin_token + "\n", encoding="utf-8")
+        where += f", or read {token_file}"
     typer.echo(
         f"dashscope-mock {profile} profile ({settings.validation} validation), {len(twin.registry.models)} models\n"
         f"  export DASHSCOPE_HTTP_BASE_URL={base}/api/v1\n"
         f"  export DASHSCOPE_API_KEY=sk-anything\n"
-        f"  admin: {base}/__mock/health (loopback, or X-Mock-Admin-Token: {twin.admin_token})",
+        f"  board: {base}/__mock/ui   API docs: {base}/docs\n"
+        f"  admin: {base}/__mock/health from loopback; elsewhere send X-Mock-Admin-Token ({where})",
         err=True,
     )
     if workers > 1:

@@ -54,7 +54,9 @@ def test_inspect_reset_and_journal(mock) -> None:
     assert [p["status"] for p in view["journal"]] == ["PENDING", "SUCCEEDED"]
     assert view["journal"][1]["t"] - view["journal"][0]["t"] == 5
     assert mock.http.get("/__mock/tasks", params={"api_key": KEY}).json()["tasks"][0]["task_id"] == task
-    assert mock.http.get("/__mock/tasks/nope").status_code == 400
+    missing = mock.http.get("/__mock/tasks/nope")
+    assert missing.status_code == 404 and missing.json()["code"] == "NotFound"
+    assert missing.json()["request_id"] == missing.headers["x-request-id"] and "KeyError" not in missing.text
     assert mock.http.post("/__mock/reset", json={"api_key": "sk-other"}).json() == {"reset": mock.twin.keys.account_of(
         "sk-other")}
     assert mock.get(task)["output"]["task_status"] == "SUCCEEDED"

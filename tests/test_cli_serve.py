@@ -1,4 +1,5 @@
-"""`dashscope-mock serve`: the banner, requests served with keys redacted in the log, clean SIGTERM."""
+"""`dashscope-mock serve`: the banner (no admin token in it), requests served with keys redacted in the log,
+clean SIGTERM."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def test_serve_banner_logs_and_sigterm(tmp_path: Path) -> None:
                        headers={"Authorization": f"Bearer {key}", "X-DashScope-Async": "enable"})
         task_id = r.json()["output"]["task_id"]
         httpx.get(f"{base}/api/v1/tasks/{task_id}", headers={"Authorization": f"Bearer {key}"})
+        token = httpx.get(f"{base}/__mock/token").json()["admin_token"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
     finally:
@@ -53,3 +55,4 @@ def test_serve_banner_logs_and_sigterm(tmp_path: Path) -> None:
         in text
     assert f"GET /api/v1/tasks/{task_id} model=- status=200 task={task_id}" in text
     assert key not in text
+    assert token not in text and f"{base}/__mock/token" in text  # the banner says where, never what

@@ -24,6 +24,8 @@ import yaml
 
 from ..spec.catalog import DashScopeError, ErrorCatalog
 
+STATES = ("active", "arrears", "free_tier_exhausted", "blocked")
+
 
 @dataclass(frozen=True, slots=True)
 class Caller:
@@ -70,15 +72,26 @@ class KeyBook:
         return cls(catalog, yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
 
     def load(self, data: dict[str, Any]) -> None:
-        """Add the accounts and blocked keys of a keys-file document."""
-        for name, acc in (data.get("accounts") or {}).items():
+        """Add the accounts and blocked keys of a keys-file document (a malformed one is a ValueError, and
+        changes nothing)."""
+        accounts, blocked = data.get("accounts") or {}, data.get("blocked_keys") or []
+        if not isinstance(accounts, dict) or not all(isinstance(a, dict) for a in accounts.values()):
+            raise ValueError("accounts must map account names to {region, state, keys}")
+        if not isinstance(blocked, list) or not all(isinstance(a.get("keys", []), list) for a in accounts.values()):
+            raise ValueError("keys and blocked_keys must be lists")
+        for acc in accounts.values():
+            if str(acc.get("state", "active")) not in STATES:
+                raise ValueError(f"an account state is one of {', '.join(STATES)}")
+        for name, acc in accounts.items():
             for k in acc.get("keys", []):
                 self._keys[str(k)] = (str(name), str(acc.get("region", "cn-beijing")), str(acc.get("state", "active")))
-        self._blocked.update(str(k) for k in data.get("blocked_keys", []) or [])
+        self._blocked.update(str(k) for k in blocked)
         self.only_listed = bool(data.get("only_listed", self.only_listed))
 
     def set_state(self, account: str, state: str) -> None:
-        """Change an account's state (admin API)."""
+        """Change an account's state (admin API); an unknown state is a ValueError."""
+        if state not in STATES:
+            raise ValueError(f"an account state is one of {', '.join(STATES)}")
         for k, (acc, region, _) in list(self._keys.items()):
             if acc == account:
                 self._keys[k] = (acc, region, state)

@@ -67,6 +67,9 @@ class ScenarioBackend(Protocol):
     def listed(self) -> list[QueuedScenario]:
         """The queue, first first."""
 
+    def remove(self, item_id: int) -> bool:
+        """Drop one queued scenario by id; False when there is none."""
+
     def clear(self) -> None:
         """Drop every queued scenario."""
 

@@ -9,6 +9,23 @@ import time
 from datetime import UTC, datetime, timedelta, timezone
 
 CST = timezone(timedelta(hours=8))  # submit_time & co. are China Standard Time (docs/behaviour.md §0.4)
+# the latest virtual time: far past any real plan, yet every plan (+ 24 h expiry, + URL expiry) stays formattable
+MAX_TIME = 32_503_680_000.0  # 3000-01-01
+MAX_SCALE = 1_000_000.0  # virtual seconds per real second
+
+
+def _finite(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number")
+    return float(value)
+
+
+def check_scale(scale: float) -> float:
+    """`scale` if it is a usable clock speed (0 < scale <= MAX_SCALE), else ValueError."""
+    scale = _finite("scale", scale)
+    if not 0 < scale <= MAX_SCALE:
+        raise ValueError(f"scale must be > 0 and <= {MAX_SCALE:g}")
+    return scale
 
 
 class VirtualClock:
@@ -16,16 +33,18 @@ class VirtualClock:
 
     def __init__(self, scale: float = 1.0, start: float | None = None, frozen: bool = False) -> None:
         self._lock = threading.Lock()
-        self._scale = scale
+        self._scale = check_scale(scale)
         self._anchor_real = time.time()
-        self._anchor_virtual = self._anchor_real if start is None else start
+        self._anchor_virtual = self._anchor_real if start is None else _finite("start", start)
+        if not 0 <= self._anchor_virtual <= MAX_TIME:
+            raise ValueError("start must lie between 1970 and 3000")
         self._frozen = frozen
 
     def now(self) -> float:
-        """The current virtual time, epoch seconds."""
+        """The current virtual time, epoch seconds (it stops at MAX_TIME)."""
         if self._frozen:
             return self._anchor_virtual
-        return self._anchor_virtual + (time.time() - self._anchor_real) * self._scale
+        return min(self._anchor_virtual + (time.time() - self._anchor_real) * self._scale, MAX_TIME)
 
     @property
     def scale(self) -> float:
@@ -41,28 +60,45 @@ class VirtualClock:
         self._anchor_virtual = self.now()
         self._anchor_real = time.time()
 
-    def advance(self, seconds: float) -> float:
-        """Move virtual time forward; negative values are refused so plans never run backwards."""
+    def check_advance(self, seconds: float) -> float:
+        """`seconds` if the clock can move that far forward (finite, >= 0, not past MAX_TIME), else ValueError."""
+        seconds = _finite("advance", seconds)
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        with self._lock:
-            self._rebase()
-            self._anchor_virtual += seconds
-            return self._anchor_virtual
+        if self.now() + seconds > MAX_TIME:
+            raise ValueError(f"advance would move the clock past {format_cst(MAX_TIME)} (at most "
+                             f"{MAX_TIME - self.now():.0f} s from now)")
+        return seconds
+
+    def advance(self, seconds: float) -> float:
+        """Move virtual time forward; negative, non-finite or too large values are refused (ValueError)."""
+        return self.update(advance=seconds)
 
     def freeze(self, frozen: bool = True) -> None:
         """Stop (or restart) the passing of virtual time."""
-        with self._lock:
-            self._rebase()
-            self._frozen = frozen
+        self.update(freeze=frozen)
 
     def set_scale(self, scale: float) -> None:
-        """Change the speed of virtual time from now on."""
-        if scale <= 0:
-            raise ValueError("scale must be positive")
+        """Change the speed of virtual time from now on (0 < scale <= MAX_SCALE)."""
+        self.update(scale=scale)
+
+    def update(self, *, advance: float | None = None, freeze: bool | None = None,
+               scale: float | None = None) -> float:
+        """Apply scale, then freeze, then advance, all or nothing: every value is checked before any applies."""
+        if scale is not None:
+            scale = check_scale(scale)
+        if freeze is not None and not isinstance(freeze, bool):
+            raise ValueError("freeze must be true or false")
         with self._lock:
+            if advance is not None:
+                advance = self.check_advance(advance)
             self._rebase()
-            self._scale = scale
+            if scale is not None:
+                self._scale = scale
+            if freeze is not None:
+                self._frozen = freeze
+            self._anchor_virtual = min(self._anchor_virtual + (advance or 0.0), MAX_TIME)
+            return self._anchor_virtual
 
     def doc(self) -> dict[str, float | bool]:
         """The clock's anchors, scale and frozen flag: enough for another process to run the same clock."""

@@ -14,9 +14,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)$")
+_DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")
+_COUNT = re.compile(r"[0-9]{1,9}")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _TERMINAL = re.compile(r"^(succeeded|failed|reject)(?:\((.*)\))?$")
+MAX_TEXT = 1000
+MAX_STEP_S = 366 * 86400.0  # a step longer than a year would outlive the task's 24 h record anyway
+MAX_POLLS = 100_000
+MAX_TIMES = 1_000_000
 
 
 class ScenarioError(ValueError):
@@ -50,6 +55,8 @@ class Scenario:
 
 def parse(text: str) -> Scenario:
     """Parse the scenario DSL; raise ScenarioError with the offending step on bad input."""
+    if len(text) > MAX_TEXT:
+        raise ScenarioError(f"scenario longer than {MAX_TEXT} characters")
     # a terminal may carry a quoted message with commas: glue the pieces back together
     merged: list[str] = []
     for p in text.split(","):
@@ -68,11 +75,16 @@ def parse(text: str) -> Scenario:
             m = _DURATION.match(dur.strip())
             if not m or name.strip() not in ("pending", "running"):
                 raise ScenarioError(f"bad step {step!r}: expected pending:<n>s or running:<n>s")
-            steps.append((name.strip().upper(), float(m.group(1)) * _UNITS[m.group(2)]))
+            seconds = float(m.group(1)) * _UNITS[m.group(2)]
+            if seconds > MAX_STEP_S:
+                raise ScenarioError(f"bad step {step!r}: a step lasts at most {MAX_STEP_S:.0f}s")
+            steps.append((name.strip().upper(), seconds))
         elif "*" in step:
             name, _, count = step.partition("*")
-            if name.strip() not in ("pending", "running") or not count.strip().isdigit():
+            if name.strip() not in ("pending", "running") or not _COUNT.fullmatch(count.strip()):
                 raise ScenarioError(f"bad step {step!r}: expected pending*<n> or running*<n>")
+            if int(count) > MAX_POLLS:
+                raise ScenarioError(f"bad step {step!r}: a step lasts at most {MAX_POLLS} polls")
             polls.append((name.strip().upper(), int(count)))
         else:
             raise ScenarioError(f"bad step {step!r}")
@@ -86,7 +98,8 @@ def parse(text: str) -> Scenario:
     failed_items = 0
     if kind == "succeeded" and args:
         key, _, value = args.partition("=")
-        if key.strip() != "failed_items" or not value.strip().isdigit():
+        if key.strip() != "failed_items" or not _COUNT.fullmatch(value.strip()) \
+                or int(value) > MAX_POLLS:
             raise ScenarioError(f"bad succeeded argument {args!r}: expected failed_items=<n>")
         failed_items = int(value)
     elif args:
@@ -132,7 +145,7 @@ class ScenarioQueue:
     def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
         """Queue a scenario; `times` creates will take it."""
         with self._lock:
-            item = QueuedScenario(scenario, model, api_key, max(1, times), self._next)
+            item = QueuedScenario(scenario, model, api_key, min(max(1, times), MAX_TIMES), self._next)
             self._next += 1
             self.items.append(item)
             return item
@@ -153,6 +166,15 @@ class ScenarioQueue:
     def listed(self) -> list[QueuedScenario]:
         """The queue, first first."""
         return list(self.items)
+
+    def remove(self, item_id: int) -> bool:
+        """Drop one queued scenario by id; False when there is none."""
+        with self._lock:
+            for item in self.items:
+                if item.id == item_id:
+                    self.items.remove(item)
+                    return True
+        return False
 
     def clear(self) -> None:
         """Drop every queued scenario."""

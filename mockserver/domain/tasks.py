@@ -7,6 +7,8 @@ offers the read API the admin side and the test harness use (`find`, `of_account
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -247,6 +249,12 @@ class TaskBook:
             if len(rows) >= limit:
                 break
         return rows
+
+    def recent(self, limit: int = 200) -> list[Task]:
+        """Every account's newest stored tasks, newest first (the board)."""
+        merged = heapq.merge(*(self.of_account(a, limit) for a in self.store.accounts()),
+                             key=lambda t: t.submit, reverse=True)
+        return list(itertools.islice(merged, limit))
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every poll the task got."""

@@ -1,193 +1,266 @@
-"""The `/__mock/*` control API: health, clock, reset, tasks, journal, scenarios, faults.
+"""The `/__mock/*` control API on FastAPI: health, clock, reset, tasks, journal, scenarios, faults, accounts.
 
-Refused (403) unless the caller is on loopback or sends `X-Mock-Admin-Token` with the token given at start.
+Every input is a pydantic model with the domain's bounds (http/admin_models.py); every refusal is the DashScope
+envelope with a `request_id`, and a refused request changes nothing. The gate in front (http/access.py) lets in
+the admin token, or loopback callers that are provably same-origin. The task endpoints never come here: they
+stay on the raw-ASGI gateway (http/gateway.py).
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Awaitable, Callable
-from typing import Any
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
 
 import orjson
-from starlette.requests import Request
+from fastapi import Body, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.routing import Route
 
 from ..domain.clock import format_cst
 from ..domain.faults import FaultPlan
-from ..domain.scenarios import ScenarioError, parse
+from ..domain.scenarios import parse
 from ..domain.state import Twin
 from ..spec.catalog import DashScopeError
+from . import admin_models as m
+from .access import COOKIE, Access, is_loopback
+
+log = logging.getLogger("dashscope_mock")
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": m.ErrorEnvelope, "description": "Invalid input (nothing was changed)."},
+    403: {"model": m.ErrorEnvelope, "description": "Not loopback, not same-origin, or no admin token."},
+}
 
 
-def _loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
-    if host in ("testclient", "localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+class NotFound(LookupError):
+    """A task (or other object) the admin API was asked about does not exist."""
 
 
-def _reply(body: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+def envelope(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A refusal in the DashScope envelope, with a fresh request id (not from the seeded id stream, so admin
+    calls never shift a seeded run's task ids)."""
+    rid = str(uuid.uuid4())
+    return Response(orjson.dumps({"request_id": rid, "code": code, "message": message}), status_code=status,
+                    media_type="application/json", headers={"x-request-id": rid, **(headers or {})})
 
 
-AdminHandler = Callable[[Request, Twin], Awaitable[Any]]
+def _field_errors(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
 
 
-def _guard(twin: Twin, handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
-    async def run(request: Request) -> Response:
-        token = request.headers.get("x-mock-admin-token")
-        if not _loopback(request) and token != twin.admin_token:
-            return _reply({"code": "AccessDenied", "message": "The admin API answers loopback or the admin token."},
-                          403)
+class Gate:
+    """ASGI wrapper: the access check before the app, and an envelope for anything the app lets escape."""
+
+    def __init__(self, app: Any, access: Access, internal_message: str) -> None:
+        self.app = app
+        self.access = access
+        self.internal_message = internal_message
+        self.state = app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        request = Request(scope)
+        client = scope["client"][0] if scope.get("client") else ""
+        token = request.query_params.get("token") if scope["method"] == "GET" else None
+        refusal = self.access.check(scope["method"], headers, request.cookies, client, token)
+        if refusal is not None:
+            await envelope(refusal.status, refusal.code, refusal.message)(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            return _reply(await handler(request, twin))
-        except (ValueError, TypeError, KeyError, ScenarioError, orjson.JSONDecodeError) as exc:
-            return _reply({"code": "InvalidParameter", "message": str(exc)}, 400)
-        except DashScopeError as exc:
-            return _reply({"code": exc.code, "message": exc.message}, exc.status)
-
-    return run
+            await self.app(scope, receive, tracking)
+        except Exception:  # never a traceback: the same 500 envelope as the task endpoints
+            log.exception("admin error on %s %s", scope["method"], scope["path"])
+            if not started:
+                await envelope(500, "InternalError", self.internal_message)(scope, receive, send)
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    data = orjson.loads(raw) if raw.strip() else {}
-    if not isinstance(data, dict):
-        raise ValueError("the body must be a JSON object")
-    return data
+def build_admin(twin: Twin, access: Access) -> FastAPI:
+    """The admin FastAPI app (mount it at /__mock); its OpenAPI document is /__mock/openapi.json."""
+    app = FastAPI(title="dashscope-mock admin API", version="1", docs_url=None, redoc_url=None,
+                  description="The twin's control plane: clock, scenarios, faults, accounts, task inspection.",
+                  responses=REFUSALS)
+    app.state.twin = twin
+    app.state.access = access
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return envelope(400, "InvalidParameter", _field_errors(exc))
+
+    @app.exception_handler(ValueError)
+    async def refused(request: Request, exc: ValueError) -> Response:
+        return envelope(400, "InvalidParameter", str(exc))
+
+    @app.exception_handler(NotFound)
+    async def missing(request: Request, exc: NotFound) -> Response:
+        return envelope(404, "NotFound", str(exc))
+
+    @app.exception_handler(DashScopeError)
+    async def dashscope(request: Request, exc: DashScopeError) -> Response:
+        return envelope(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 405:
+            return envelope(405, "InvalidParameter", f"Request method '{request.method}' is not supported.",
+                            dict(exc.headers or {}))
+        if exc.status_code == 404:
+            return envelope(404, "NotFound", "No such admin endpoint.")
+        return envelope(exc.status_code, "InvalidParameter", str(exc.detail))
+
+    @app.get("/health", response_model=m.Health)
+    async def health() -> dict[str, Any]:
+        """Liveness plus a few counters."""
+        return {"status": "ok", "profile": twin.settings.profile, "validation": twin.settings.validation,
+                "tasks": len(twin.tasks.store), "models": len(twin.registry.models), "clock": twin.clock.state()}
+
+    @app.get("/token", response_model=m.Token)
+    async def token(request: Request) -> Any:
+        """The admin token, for loopback callers only (it is not printed at start-up)."""
+        if not is_loopback(request.client.host if request.client else ""):
+            return envelope(403, "AccessDenied", "The admin token is shown to loopback callers only.")
+        return {"admin_token": twin.admin_token}
+
+    @app.get("/clock", response_model=m.ClockState)
+    async def clock_state() -> dict[str, object]:
+        """The virtual clock."""
+        return twin.clock.state()
+
+    @app.post("/clock", response_model=m.ClockState)
+    async def clock_change(change: Annotated[m.ClockChange | None, Body()] = None) -> dict[str, object]:
+        """Fast-forward, freeze or rescale the virtual clock (all or nothing)."""
+        if change is not None:
+            twin.clock.update(advance=change.advance, freeze=change.freeze, scale=change.scale)
+        return twin.clock.state()
+
+    @app.post("/reset", response_model=m.ResetDone)
+    async def reset(change: Annotated[m.ResetRequest | None, Body()] = None) -> dict[str, str]:
+        """Forget everything, or one account's tasks (`account` or `api_key`)."""
+        account = change.account if change else None
+        if change and change.api_key:
+            account = twin.keys.account_of(change.api_key)
+            if account is None:
+                raise ValueError("that api_key is not accepted by this mock")
+        twin.reset(account)
+        return {"reset": account or "all"}
+
+    @app.get("/tasks", response_model=m.TaskList)
+    async def tasks(account: str | None = None, api_key: str | None = None) -> dict[str, Any]:
+        """An account's newest tasks (`?account=` or `?api_key=`)."""
+        if api_key:
+            account = twin.keys.account_of(api_key)
+        if not account:
+            raise ValueError("give ?account= or ?api_key= (of a key this mock accepts)")
+        return {"tasks": [{"task_id": t.task_id, "model": t.model, "status": twin.tasks.status(t)}
+                          for t in twin.tasks.of_account(account)]}
+
+    @app.get("/tasks/{task_id}", response_model=m.TaskView, responses={404: {"model": m.ErrorEnvelope}})
+    async def task(task_id: str) -> dict[str, Any]:
+        """A stored task: plan, status now, journal."""
+        found = twin.tasks.find(task_id)
+        if found is None:
+            raise NotFound(f"No task {task_id!r} is stored.")
+        row = found.to_row()
+        row["status"] = twin.tasks.status(found)
+        row["journal"] = polls(twin, task_id)
+        return row
+
+    @app.get("/tasks/{task_id}/journal", response_model=m.Journal)
+    async def journal(task_id: str) -> dict[str, Any]:
+        """Every poll of a task: when it came, the state served, the fault injected."""
+        return {"task_id": task_id, "polls": polls(twin, task_id)}
+
+    def queue() -> dict[str, Any]:
+        return {"scenarios": [i.view() for i in twin.scenarios.listed()]}
+
+    @app.get("/scenarios", response_model=m.ScenarioQueue)
+    async def scenarios() -> dict[str, Any]:
+        """The scenario queue, first match first."""
+        return queue()
+
+    @app.post("/scenarios", response_model=m.ScenarioItem)
+    async def add_scenario(item: m.ScenarioRequest) -> dict[str, Any]:
+        """Queue a scenario for the next `times` creates matching model and/or key."""
+        parsed = parse(item.scenario)
+        if parsed.final == "REJECT" and parsed.code not in twin.catalog:
+            raise ValueError(f"{parsed.code} is not a catalogue code")
+        return twin.scenarios.add(parsed, item.model, item.api_key, item.times).view()
+
+    @app.delete("/scenarios", response_model=m.ScenarioQueue)
+    async def clear_scenarios() -> dict[str, Any]:
+        """Empty the queue."""
+        twin.scenarios.clear()
+        return queue()
+
+    @app.delete("/scenarios/{item_id}", response_model=m.ScenarioQueue, responses={404: {"model": m.ErrorEnvelope}})
+    async def drop_scenario(item_id: int) -> dict[str, Any]:
+        """Remove one queued scenario."""
+        if not twin.scenarios.remove(item_id):
+            raise NotFound(f"No queued scenario {item_id}.")
+        return queue()
+
+    @app.get("/faults", response_model=m.FaultPlanOut)
+    async def faults() -> dict[str, Any]:
+        """The fault plan in force."""
+        return twin.faults.plan.view()
+
+    @app.post("/faults", response_model=m.FaultPlanOut)
+    async def set_faults(plan: Annotated[m.FaultPlanIn | None, Body()] = None) -> dict[str, Any]:
+        """Replace the fault plan (`{}` turns faults off)."""
+        twin.faults.configure(FaultPlan.from_dict(plan.model_dump() if plan else {}))
+        return twin.faults.plan.view()
+
+    @app.post("/accounts", response_model=m.Ok)
+    async def accounts(change: m.AccountChange) -> dict[str, bool]:
+        """Add keys (a keys-file document) and/or change an account's state."""
+        if change.keys is not None:
+            twin.keys.load(change.keys.model_dump(exclude_none=True))
+        if change.account is not None:
+            twin.keys.set_state(change.account, change.state)
+        return {"ok": True}
+
+    @app.get("/undownloadable", response_model=m.UrlMarks)
+    async def marks() -> dict[str, Any]:
+        """The input URLs marked undownloadable."""
+        return {"undownloadable": twin.downloads.listed()}
+
+    @app.post("/undownloadable", response_model=m.UrlMarks)
+    async def mark(item: m.UrlMark) -> dict[str, Any]:
+        """Make tasks that use this input URL fail to download it."""
+        twin.downloads.add(item.url)
+        return {"undownloadable": twin.downloads.listed()}
+
+    @app.delete("/undownloadable", response_model=m.UrlMarks)
+    async def unmark() -> dict[str, Any]:
+        """Forget every mark."""
+        twin.downloads.clear()
+        return {"undownloadable": twin.downloads.listed()}
+
+    return app
 
 
-async def health(request: Request, twin: Twin) -> Any:
-    """Liveness plus a few counters."""
-    return {"status": "ok", "profile": twin.settings.profile, "validation": twin.settings.validation,
-            "tasks": len(twin.tasks.store), "models": len(twin.registry.models), "clock": twin.clock.state()}
-
-
-async def clock(request: Request, twin: Twin) -> Any:
-    """GET reads the clock; POST `{advance, freeze, scale}` changes it."""
-    if request.method == "POST":
-        data = await _body(request)
-        if "scale" in data:
-            twin.clock.set_scale(float(data["scale"]))
-        if "freeze" in data:
-            twin.clock.freeze(bool(data["freeze"]))
-        if "advance" in data:
-            twin.clock.advance(float(data["advance"]))
-    return twin.clock.state()
-
-
-async def reset(request: Request, twin: Twin) -> Any:
-    """Forget everything, or one account's tasks (`{"account"}` or `{"api_key"}`)."""
-    data = await _body(request)
-    account = data.get("account")
-    if data.get("api_key"):
-        account = twin.keys.account_of(str(data["api_key"]))
-        if account is None:
-            raise ValueError("that api_key is not accepted by this mock")
-    twin.reset(account)
-    return {"reset": account or "all"}
-
-
-def _task_view(twin: Twin, task_id: str) -> dict[str, Any]:
-    task = twin.tasks.find(task_id)
-    if task is None:
-        raise KeyError(f"no task {task_id}")
-    row = task.to_row()
-    row["status"] = twin.tasks.status(task)
-    row["journal"] = _polls(twin, task_id)
-    return row
-
-
-async def tasks(request: Request, twin: Twin) -> Any:
-    """Inspect tasks: one by id (`/__mock/tasks/{id}`), or the newest of an account."""
-    task_id = request.path_params.get("task_id")
-    if task_id:
-        return _task_view(twin, task_id)
-    account = request.query_params.get("account")
-    if request.query_params.get("api_key"):
-        account = twin.keys.account_of(request.query_params["api_key"])
-    if not account:
-        raise ValueError("give ?account= or ?api_key=")
-    return {"tasks": [{"task_id": t.task_id, "model": t.model, "status": twin.tasks.status(t)}
-                      for t in twin.tasks.of_account(account)]}
-
-
-def _polls(twin: Twin, task_id: str) -> list[dict[str, Any]]:
+def polls(twin: Twin, task_id: str) -> list[dict[str, Any]]:
     """The task's journal, each poll with its virtual time also as a CST timestamp."""
     return [{"t": p.at, "real": p.real, "status": p.status, "fault": p.fault, "at": format_cst(p.at)}
             for p in twin.tasks.polls(task_id)]
 
 
-async def journal(request: Request, twin: Twin) -> Any:
-    """Every poll of a task: when it came, the state served, the fault injected."""
-    task_id = request.path_params["task_id"]
-    return {"task_id": task_id, "polls": _polls(twin, task_id)}
-
-
-async def scenarios(request: Request, twin: Twin) -> Any:
-    """GET lists the queue; POST `{scenario, model?, api_key?, times?}` adds; DELETE clears."""
-    if request.method == "POST":
-        data = await _body(request)
-        item = twin.scenarios.add(parse(str(data["scenario"])), data.get("model"), data.get("api_key"),
-                                  int(data.get("times", 1)))
-        return item.view()
-    if request.method == "DELETE":
-        twin.scenarios.clear()
-    return {"scenarios": [i.view() for i in twin.scenarios.listed()]}
-
-
-async def faults(request: Request, twin: Twin) -> Any:
-    """GET shows the fault plan; POST replaces it (`{}` turns faults off)."""
-    if request.method == "POST":
-        plan = FaultPlan.from_dict(await _body(request))
-        for code in [*plan.error_codes, plan.server_error_code]:
-            if code not in twin.catalog:
-                raise ValueError(f"{code} is not a catalogue code")
-        twin.faults.configure(plan)
-    return vars(twin.faults.plan)
-
-
-async def accounts(request: Request, twin: Twin) -> Any:
-    """POST `{account, state}` changes an account's state; `{keys: <keys-file document>}` adds keys."""
-    data = await _body(request)
-    if "keys" in data:
-        twin.keys.load(data["keys"])
-    if "account" in data:
-        twin.keys.set_state(str(data["account"]), str(data.get("state", "active")))
-    return {"ok": True}
-
-
-async def undownloadable(request: Request, twin: Twin) -> Any:
-    """POST `{url}` makes tasks that use the URL fail to download it; DELETE forgets every mark; GET lists."""
-    if request.method == "POST":
-        url = (await _body(request))["url"]
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("url must be an http(s) URL")
-        twin.downloads.add(url)
-    elif request.method == "DELETE":
-        twin.downloads.clear()
-    return {"undownloadable": twin.downloads.listed()}
-
-
-def routes(twin: Twin) -> list[Route]:
-    """The admin routes, each behind the loopback/token guard."""
-    def g(handler: AdminHandler) -> Callable[[Request], Awaitable[Response]]:
-        return _guard(twin, handler)
-
-    return [
-        Route("/__mock/health", g(health), methods=["GET"]),
-        Route("/__mock/clock", g(clock), methods=["GET", "POST"]),
-        Route("/__mock/reset", g(reset), methods=["POST"]),
-        Route("/__mock/tasks", g(tasks), methods=["GET"]),
-        Route("/__mock/tasks/{task_id}", g(tasks), methods=["GET"]),
-        Route("/__mock/tasks/{task_id}/journal", g(journal), methods=["GET"]),
-        Route("/__mock/scenarios", g(scenarios), methods=["GET", "POST", "DELETE"]),
-        Route("/__mock/faults", g(faults), methods=["GET", "POST"]),
-        Route("/__mock/accounts", g(accounts), methods=["POST"]),
-        Route("/__mock/undownloadable", g(undownloadable), methods=["GET", "POST", "DELETE"]),
-    ]
+__all__ = ["COOKIE", "Gate", "build_admin", "envelope", "polls"]

@@ -1,25 +1,29 @@
 """The app factory: the raw-ASGI gateway in front of the task endpoints, Starlette for the rest.
 
-The Starlette side serves the upload policy and PostObject receiver, result files, the admin API and the spec.
+The Starlette side serves the upload policy and PostObject receiver, result files, the spec, /docs, and the
+control plane (the admin API and the board, a FastAPI app mounted at /__mock behind its gate).
 Nothing in mockserver imports this module back: it is the top of the layers.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from ..domain.state import Twin, build_state
 from ..settings import Settings
 from ..wire.envelope import JSON, error_body
 from ..wire.render import Renderer
 from ..wire.signing import UrlSigner
-from . import admin_api
+from . import board, docs
+from .access import Access, hostname
+from .admin_api import Gate, build_admin
 from .gateway import Gateway
 from .guard import Guard, Reply, Seen
 from .results_api import ResultsApi
@@ -58,10 +62,16 @@ def create_app(settings: Settings | None = None) -> Gateway:
         """GET /openapi.json: the spec this twin runs on."""
         return _json(twin.spec.doc)
 
+    names = frozenset({hostname(twin.settings.result_host.split("://", 1)[-1])} if twin.settings.result_host
+                      else ())
+    access = Access(twin.admin_token, secrets.token_urlsafe(24), names)
+    admin = build_admin(twin, access)
+    board.install(admin, twin, renderer, access)
     routes = [
         Route("/openapi.json", serve_spec, methods=["GET"]),
+        *docs.routes(access, twin.spec.doc),
         *UploadsApi(twin).routes(wrap),
-        *admin_api.routes(twin),
+        Mount("/__mock", app=Gate(admin, access, twin.catalog.error("InternalError").message)),
         *result_routes(ResultsApi(twin, signer)),
     ]
     app = Starlette(routes=routes)

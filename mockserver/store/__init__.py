@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from ..domain.backends import (
@@ -81,14 +81,18 @@ class Backends:
     refresh: Callable[[], None]  # re-read shared state that replicas cache (call as each request starts)
 
 
-def open_state(settings: Settings) -> Backends:
-    """The backends for `settings.store`: in-process objects for memory and SQLite, Redis for redis://."""
+def open_state(settings: Settings, codes: Container[str] | None = None) -> Backends:
+    """The backends for `settings.store`: in-process objects for memory and SQLite, Redis for redis://.
+
+    `codes` are the error codes a fault plan may name (the catalogue's).
+    """
     plan = FaultPlan.from_dict(settings.faults) if settings.faults else None
     if not is_shared(settings.store):
         return Backends(
             tasks=open_store(settings.store),
             clock=VirtualClock(settings.time_scale, settings.start_time, settings.frozen),
-            faults=Faults(plan), journal=Journal(), lanes=Lanes(), rates=RateWindows(), scenarios=ScenarioQueue(),
+            faults=Faults(plan, codes), journal=Journal(), lanes=Lanes(), rates=RateWindows(),
+            scenarios=ScenarioQueue(),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
             secrets=MemorySecrets(), refresh=_no_refresh,
         )
@@ -100,7 +104,7 @@ def open_state(settings: Settings) -> Backends:
     # garbage collection only (real seconds): generous, since virtual time may run slower than real time
     gc = 2 * max(settings.task_ttl_s, settings.upload_ttl_s, settings.url_ttl_s)
     clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen)
-    faults = SharedFaults(client, prefix, plan)
+    faults = SharedFaults(client, prefix, plan, codes)
     return Backends(
         tasks=RedisStore(client, prefix, gc), clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc),
         lanes=RedisLanes(client, prefix, gc), rates=RedisRates(client, prefix),

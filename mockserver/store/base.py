@@ -34,6 +34,10 @@ class TaskStore(Protocol):
     def count_by_account(self, account: str, since: float, until: float) -> int:
         """How many of the account's tasks were submitted in [since, until]."""
 
+    def accounts(self) -> list[str]:
+        """Every account that has a stored task."""
+        ...
+
     def expire(self, before: float) -> int:
         """Remove tasks submitted before `before`; returns how many went."""
 

@@ -78,6 +78,10 @@ class MemoryStore:
             if task is not None:
                 yield task
 
+    def accounts(self) -> list[str]:
+        """Every account that has a stored task."""
+        return [a for a, (times, _) in list(self._by_account.items()) if times]
+
     def expire(self, before: float) -> int:
         """Drop tasks submitted before `before`, oldest first."""
         gone = 0

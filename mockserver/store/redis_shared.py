@@ -10,6 +10,7 @@ the clock at once both count.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Container
 from dataclasses import asdict
 from typing import Any
 
@@ -38,7 +39,7 @@ class SharedClock(VirtualClock):
             self.seen = raw
             self.adopt(orjson.loads(raw))
 
-    def _change(self, apply: Any, *args: Any) -> Any:
+    def _change(self, apply: Any, advance: float | None, freeze: bool | None, scale: float | None) -> Any:
         with self.r.pipeline() as pipe:
             while True:
                 try:
@@ -46,7 +47,7 @@ class SharedClock(VirtualClock):
                     raw = pipe.get(self.key)
                     if raw is not None:
                         self.adopt(orjson.loads(raw))
-                    result = apply(*args)
+                    result = apply(advance=advance, freeze=freeze, scale=scale)
                     new = orjson.dumps(self.doc())
                     pipe.multi()
                     pipe.set(self.key, new)
@@ -56,29 +57,19 @@ class SharedClock(VirtualClock):
                 except redis.WatchError:
                     continue
 
-    def advance(self, seconds: float) -> float:
-        """Move every replica's virtual time forward."""
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
-        moved: float = self._change(super().advance, seconds)
+    def update(self, *, advance: float | None = None, freeze: bool | None = None,
+               scale: float | None = None) -> float:
+        """Change every replica's clock (advance, freeze and scale all go through here), checked as locally."""
+        moved: float = self._change(super().update, advance, freeze, scale)
         return moved
-
-    def freeze(self, frozen: bool = True) -> None:
-        """Stop (or restart) virtual time on every replica."""
-        self._change(super().freeze, frozen)
-
-    def set_scale(self, scale: float) -> None:
-        """Change the speed of virtual time on every replica."""
-        if scale <= 0:
-            raise ValueError("scale must be positive")
-        self._change(super().set_scale, scale)
 
 
 class SharedFaults(Faults):
     """The fault plan in Redis; each replica draws from its own seeded sequence of the shared plan."""
 
-    def __init__(self, client: redis.Redis, prefix: str, plan: FaultPlan | None = None) -> None:
-        super().__init__(None)  # before `r` is set: Faults.__init__ configures a local empty plan
+    def __init__(self, client: redis.Redis, prefix: str, plan: FaultPlan | None = None,
+                 codes: Container[str] | None = None) -> None:
+        super().__init__(None, codes)  # before `r` is set: Faults.__init__ configures a local empty plan
         self.r, self.key = client, f"{prefix}faults"
         self.seen: bytes | str | None = None
         if plan is not None:

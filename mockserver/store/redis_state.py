@@ -183,6 +183,13 @@ class RedisScenarios:
             items.append(QueuedScenario(parse(d["scenario"]), d["model"], d["api_key"], int(d["times"]), d["id"]))
         return items
 
+    def remove(self, item_id: int) -> bool:
+        """Drop one queued scenario by id; False when there is none (or a create took its last use first)."""
+        for raw in self.r.lrange(self.key, 0, -1):
+            if orjson.loads(raw)["id"] == item_id:
+                return bool(self.r.lrem(self.key, 1, text(raw)))
+        return False
+
     def clear(self) -> None:
         """Drop every queued scenario."""
         self.r.delete(self.key)

@@ -119,6 +119,11 @@ class RedisStore:
             if len(ids) < PAGE:
                 return
 
+    def accounts(self) -> list[str]:
+        """Every account that has a stored task (a SCAN over the account indexes)."""
+        start = len(self._acct(""))
+        return [text(k)[start:] for k in self.r.scan_iter(match=self._acct("*"), count=1000)]
+
     def count_by_account(self, account: str, since: float, until: float) -> int:
         """How many of the account's tasks were submitted in [since, until] (ZCOUNT: O(log n))."""
         return int(self.r.zcount(self._acct(account), since, until))

@@ -111,6 +111,11 @@ class SqliteStore:
         for (row,) in rows:
             yield Task.from_row(orjson.loads(row))
 
+    def accounts(self) -> list[str]:
+        """Every account that has a stored task."""
+        with self._lock:
+            return [a for (a,) in self._db.execute("SELECT DISTINCT account FROM tasks").fetchall()]
+
     def expire(self, before: float) -> int:
         """Drop tasks submitted before `before` (an indexed range delete, no scan)."""
         with self._lock:

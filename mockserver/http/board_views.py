@@ -1,0 +1,210 @@
+"""The board's HTML: small server-rendered fragments, and a task's status timeline as inline SVG.
+
+Elements marked `data-live` are the ones the board's script refreshes in place (static/board.js).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+import orjson
+
+from ..domain.clock import format_cst
+from ..domain.journal import Poll
+from ..domain.task import TERMINAL, Task
+
+MIN_POLL_INTERVAL_S = 1.0  # a poll sooner than this after the previous one is drawn as too early
+_COLORS = {"PENDING": "#c9a227", "RUNNING": "#2f7ed8", "SUCCEEDED": "#2e9e44", "FAILED": "#d64541",
+           "CANCELED": "#888", "UNKNOWN": "#555", "-": "#000"}
+
+
+def e(value: object) -> str:
+    """HTML-escaped text of any value (None shows as a dash)."""
+    return "–" if value is None else escape(str(value), quote=True)
+
+
+def page(title: str, token: str, body: str) -> str:
+    """A whole board page: head with the board token for the script's writes, nav, body."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<meta name="board-token" content="{e(token)}"><link rel="icon" href="data:,"><title>{e(title)} · dashscope-mock</title>
+<link rel="stylesheet" href="/__mock/ui/static/board.css"></head>
+<body><header><a class="brand" href="/__mock/ui">dashscope-mock</a><a href="/__mock/ui">Tasks</a>
+<a href="/docs">API docs</a><a href="/docs?api=admin">Admin API</a><span id="flash" role="status"></span></header>
+<main>{body}</main><script src="/__mock/ui/static/board.js"></script></body></html>"""
+
+
+def badge(status: str) -> str:
+    """A status as a coloured label."""
+    return f'<span class="badge s-{e(status.lower())}">{e(status)}</span>'
+
+
+def seconds(value: float) -> str:
+    """A duration for people: 850 ms, 12.5 s, 3 min 20 s, 2 h 5 min."""
+    if value < 1:
+        return f"{value * 1000:.0f} ms"
+    if value < 120:
+        return f"{value:.1f} s"
+    if value < 7200:
+        return f"{value // 60:.0f} min {value % 60:.0f} s"
+    return f"{value // 3600:.0f} h {value % 3600 // 60:.0f} min"
+
+
+def ended_at(task: Task, status: str, end: float) -> str:
+    """When the task ended as far as a client can see now (a dash while it runs)."""
+    if status == "CANCELED":
+        return format_cst(task.canceled_at or task.submit)
+    return format_cst(end) if status in ("SUCCEEDED", "FAILED") else "–"
+
+
+def task_rows(rows: Iterable[tuple[Task, str, float]]) -> str:
+    """The task table's rows: (task, status now, end as served)."""
+    out = []
+    for task, status, end in rows:
+        search = f"{task.task_id} {task.account} {task.model} {status}".lower()
+        out.append(
+            f'<tr data-search="{e(search)}" data-task="{e(task.task_id)}">'
+            f'<td><a href="/__mock/ui/tasks/{e(task.task_id)}">{e(task.task_id)}</a></td><td>{e(task.account)}</td>'
+            f"<td>{e(task.model)}</td><td>{badge(status)}</td><td>{e(format_cst(task.submit))}</td>"
+            f"<td>{e(ended_at(task, status, end))}</td></tr>")
+    return "".join(out) or '<tr class="empty"><td colspan="6">No tasks yet.</td></tr>'
+
+
+def clock_panel(state: dict[str, Any]) -> str:
+    """The clock, live, with advance / freeze / scale controls."""
+    frozen = bool(state["frozen"])
+    return f"""<section class="panel"><h2>Clock</h2>
+<div id="clock" data-live><b>{e(state["iso"])}</b> CST · scale ×{e(f"{state['scale']:g}")} ·
+<span data-frozen="{str(frozen).lower()}">{"frozen" if frozen else "running"}</span></div>
+<form data-action="POST /__mock/clock" class="row"><input name="advance" type="number" min="0" step="any"
+ placeholder="seconds" aria-label="advance by seconds" required><button>Advance</button></form>
+<div class="row"><button data-action="POST /__mock/clock" data-body='{{"freeze": true}}'>Freeze</button>
+<button data-action="POST /__mock/clock" data-body='{{"freeze": false}}'>Run</button></div>
+<form data-action="POST /__mock/clock" class="row"><input name="scale" type="number" min="0.000001" max="1000000"
+ step="any" placeholder="scale" aria-label="scale" required><button>Set scale</button></form></section>"""
+
+
+def scenario_panel(items: Sequence[dict[str, Any]]) -> str:
+    """The scenario queue with remove buttons, and a form to add one."""
+    rows = "".join(
+        f'<li><code>{e(i["scenario"])}</code> <small>model {e(i["model"] or "any")} · key '
+        f'{e(i["api_key"] or "any")} · ×{e(i["times"])}</small> <button class="link" '
+        f'data-action="DELETE /__mock/scenarios/{e(i["id"])}">remove</button></li>' for i in items)
+    return f"""<section class="panel"><h2>Scenario queue</h2>
+<ul id="scenarios" data-live>{rows or "<li class='empty'>Empty: creates follow the model's own timings.</li>"}</ul>
+<form data-action="POST /__mock/scenarios" class="col"><input name="scenario" required
+ placeholder="pending:2s,running:5s,failed(DataInspectionFailed)" aria-label="scenario">
+<div class="row"><input name="model" placeholder="model (any)" aria-label="model">
+<input name="times" type="number" min="1" value="1" aria-label="times"><button>Queue</button></div></form></section>"""
+
+
+def fault_panel(plan: dict[str, Any]) -> str:
+    """The fault plan, and a form to replace or clear it."""
+    shown = orjson.dumps(plan, option=orjson.OPT_INDENT_2).decode()
+    return f"""<section class="panel"><h2>Fault plan</h2><pre id="faults" data-live>{e(shown)}</pre>
+<form data-action="POST /__mock/faults" class="col"><div class="row">
+<label>errors <input name="error_rate" type="number" min="0" max="1" step="any" value="0"></label>
+<label>5xx <input name="server_error_rate" type="number" min="0" max="1" step="any" value="0"></label></div>
+<div class="row"><label>slow <input name="slow_rate" type="number" min="0" max="1" step="any" value="0"></label>
+<label>ms <input name="slow_ms" type="number" min="0" max="60000" value="200"></label>
+<label>seed <input name="seed" type="number" min="0"></label></div>
+<div class="row"><button>Set faults</button><button type="button" data-action="POST /__mock/faults"
+ data-body="{{}}">Clear</button></div></form></section>"""
+
+
+def poll_kinds(polls: Sequence[Poll]) -> list[str]:
+    """For each poll: "ok", "early" (sooner than MIN_POLL_INTERVAL_S after the previous one) or "late"
+    (after a terminal state was already served)."""
+    kinds, terminal_seen, prev = [], False, None
+    for p in polls:
+        if terminal_seen:
+            kinds.append("late")
+        elif prev is not None and p.at - prev < MIN_POLL_INTERVAL_S:
+            kinds.append("early")
+        else:
+            kinds.append("ok")
+        terminal_seen = terminal_seen or p.status in TERMINAL
+        prev = p.at
+    return kinds
+
+
+def timeline(task: Task, scheduled: float, end: float, final: str, polls: Sequence[Poll], now: float) -> str:
+    """The task's states over virtual time as SVG bands, each poll a marker (too early / after terminal stand
+    out), ticks at scheduling and end, and a line at now."""
+    w, left, right = 860.0, 10.0, 10.0
+    stop = task.canceled_at if task.canceled_at is not None else end
+    t0 = task.submit
+    t1 = max([stop, now if now < task.submit + 86400 else stop, *(p.at for p in polls)])
+    span = max(t1 - t0, 1e-3) * 1.04
+
+    def x(t: float) -> float:
+        return round(left + (w - left - right) * (min(max(t, t0), t0 + span) - t0) / span, 1)
+
+    if task.canceled_at is not None:
+        bands = [("PENDING", t0, task.canceled_at), ("CANCELED", task.canceled_at, t0 + span)]
+    else:
+        bands = [("PENDING", t0, scheduled), ("RUNNING", scheduled, end), (final, end, t0 + span)]
+    parts = [f'<svg class="timeline" viewBox="0 0 {w:.0f} 96" width="100%" role="img" '
+             f'aria-label="status timeline">']
+    for name, a, b in bands:
+        if b > a:
+            parts.append(f'<rect class="band b-{name.lower()}" x="{x(a)}" y="14" width="{max(x(b) - x(a), 1)}" '
+                         f'height="26" fill="{_COLORS[name]}"><title>{name} {seconds(b - a)}</title></rect>')
+            if x(b) - x(a) > 70:
+                parts.append(f'<text x="{x(a) + 4}" y="31" class="band-label">{name}</text>')
+    for label, t in (("scheduled", scheduled), ("end", stop)):
+        if t0 < t <= t0 + span:
+            parts.append(f'<line x1="{x(t)}" x2="{x(t)}" y1="10" y2="44" class="tick"><title>{label}</title></line>')
+    if t0 <= now <= t0 + span:
+        parts.append(f'<line x1="{x(now)}" x2="{x(now)}" y1="6" y2="84" class="now"><title>now</title></line>')
+    for i, (p, kind) in enumerate(zip(polls, poll_kinds(polls), strict=True)):
+        title = f"poll {i + 1} at +{p.at - t0:.3f}s: {p.status}" + (f" (fault {p.fault})" if p.fault else "") \
+            + {"early": " - too early", "late": " - after a terminal state", "ok": ""}[kind]
+        r = 4 if kind == "ok" else 6
+        parts.append(f'<circle class="poll {kind}" data-status="{e(p.status)}" cx="{x(p.at)}" cy="{60 + (i % 3) * 8}" '
+                     f'r="{r}" fill="{_COLORS.get(p.status, "#000")}"><title>{e(title)}</title></circle>')
+    parts.append(f'<text x="{left}" y="94" class="axis">+0 s</text>'
+                 f'<text x="{w - right}" y="94" class="axis" text-anchor="end">+{e(seconds(span))}</text></svg>')
+    return "".join(parts)
+
+
+def journal_table(polls: Sequence[Poll], submit: float) -> str:
+    """Every poll: virtual time (and offset), wall time, status served, fault, and its kind."""
+    rows = "".join(
+        f'<tr class="{kind}"><td>{i + 1}</td><td>{e(format_cst(p.at))}</td><td>+{p.at - submit:.3f} s</td>'
+        f"<td>{badge(p.status)}</td><td>{e(p.fault)}</td><td>{'' if kind == 'ok' else e(kind)}</td></tr>"
+        for i, (p, kind) in enumerate(zip(polls, poll_kinds(polls), strict=True)))
+    return ("<table><thead><tr><th>#</th><th>virtual time (CST)</th><th>since submit</th><th>served</th>"
+            f"<th>fault</th><th></th></tr></thead><tbody>{rows or '<tr><td colspan=6>No polls yet.</td></tr>'}"
+            "</tbody></table>")
+
+
+def media_urls(output: Any) -> list[str]:
+    """Every result URL in a rendered output, in order."""
+    found: list[str] = []
+    if isinstance(output, dict):
+        for key, value in output.items():
+            if isinstance(value, str) and key.endswith("url") and value.startswith("http"):
+                found.append(value)
+            else:
+                found.extend(media_urls(value))
+    elif isinstance(output, list):
+        for value in output:
+            found.extend(media_urls(value))
+    return found
+
+
+def media(urls: Sequence[str]) -> str:
+    """A video element per video, an image per image."""
+    out = []
+    for url in urls:
+        path = url.split("?", 1)[0].lower()
+        if path.endswith((".mp4", ".mov", ".webm")):
+            out.append(f'<video controls muted preload="auto" src="{e(url)}"></video>')
+        elif path.endswith((".png", ".jpg", ".jpeg", ".webp")):
+            out.append(f'<img alt="result image" src="{e(url)}">')
+        else:
+            out.append(f'<a href="{e(url)}">{e(url.split("?", 1)[0].rsplit("/", 1)[-1])}</a>')
+    return "".join(out)
