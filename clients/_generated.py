@@ -1358,7 +1358,7 @@ Wan27T2vInput = TypedDict(
 Wan27T2vParameters = TypedDict(
     'Wan27T2vParameters',
     {
-        'resolution': Literal['720P', '1080P'],
+        'resolution': Literal['1080P', '720P'],
         'ratio': str,
         'duration': int,
         'prompt_extend': bool,
@@ -1390,7 +1390,7 @@ Wan27I2vInput = TypedDict(
 Wan27I2vParameters = TypedDict(
     'Wan27I2vParameters',
     {
-        'resolution': Literal['720P', '1080P'],
+        'resolution': Literal['1080P', '720P'],
         'duration': int,
         'prompt_extend': bool,
         'watermark': bool,
@@ -1422,7 +1422,7 @@ Wan27R2vInput = TypedDict(
 Wan27R2vParameters = TypedDict(
     'Wan27R2vParameters',
     {
-        'resolution': Literal['720P', '1080P'],
+        'resolution': Literal['1080P', '720P'],
         'ratio': str,
         'duration': int,
         'prompt_extend': bool,
