@@ -151,7 +151,7 @@ def test_list_shape_filters_and_pages(mock) -> None:
     mock.advance(0.01)
     r = mock.http.get("/api/v1/tasks", headers=AUTH)
     body = r.json()
-    assert list(body)[:6] == ["request_id", "total", "data", "total_page", "page_no", "page_size"]
+    assert list(body)[:6] == ["total", "data", "total_page", "page_no", "request_id", "page_size"]  # §3.2
     assert body["total"] == 4 and body["total_page"] == 1 and body["page_no"] == 1 and body["page_size"] == 10
     assert [t["task_id"] for t in body["data"]] == ids[::-1]  # newest first
     assert body["tasks"] == body["data"]
