@@ -8,8 +8,8 @@ from typing import Any, Literal, Required, TypedDict
 
 from .catalog import ModelInfo
 
-TaskStatus = Literal['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN']
-TASK_STATUSES: tuple[TaskStatus, ...] = ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN')
+TaskStatus = Literal['PENDING', 'PRE-PROCESSING', 'RUNNING', 'POST-PROCESSING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN']
+TASK_STATUSES: tuple[TaskStatus, ...] = ('PENDING', 'PRE-PROCESSING', 'RUNNING', 'POST-PROCESSING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN')
 
 MODELS: dict[str, ModelInfo] = {
     'wan2.5-i2i-preview': ModelInfo('wan2.5-i2i-preview', 'Wan25I2iPreviewRequest', 'image2image/image-synthesis', 'async', 'submit', 'Wan25I2iPreviewResult', 'image', 'results[].url'),

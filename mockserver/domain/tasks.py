@@ -31,7 +31,8 @@ from .validation import RequestValidator
 T = TypeVar("T")
 
 _MAX_PAGE_NO = 2**31 - 1  # a Java int on the real service; larger ones broke the JSON encoder (Schemathesis)
-_STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL})  # the list API's `status` filter values (§3.2)
+# the list API's `status` filter values (§3.2), and the run phases some families list (spec `timing.phases`)
+_STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL, "PRE-PROCESSING", "POST-PROCESSING"})
 
 
 def _compact(body: Mapping[str, Any]) -> bytes:
@@ -174,7 +175,11 @@ class TaskBook:
         if now < task.scheduled:
             return "PENDING"
         if now < task.end:
-            return "RUNNING"
+            phases = self.profile_of(task).timing
+            if len(phases.phases) == 1:
+                return "RUNNING"
+            # a family whose docs list PRE-PROCESSING/POST-PROCESSING runs through them (spec `timing.phases`)
+            return phases.phase_at((now - task.scheduled) / (task.end - task.scheduled))
         return task.final
 
     def status_at(self, task: Task, now: float, poll: int | None = None) -> str:

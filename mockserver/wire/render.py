@@ -75,13 +75,14 @@ class Renderer:
         body: dict[str, Any] = {"output": out}
         if status == "CANCELED":
             out["end_time"] = format_cst(task.canceled_at or task.submit)
-        if status in ("RUNNING", "SUCCEEDED", "FAILED"):
+        if status not in ("PENDING", "CANCELED"):  # RUNNING, a model's other run phases, and the ends
             out["scheduled_time"] = format_cst(scheduled)
         if status in ("SUCCEEDED", "FAILED"):
             # some legacy models drop the milliseconds (docs/behaviour.md §0.4)
             out["end_time"] = format_cst(end) if profile.output.end_time_ms else format_cst(end)[:19]
         facts = None
-        if profile.output.task_metrics or status == "SUCCEEDED":
+        metrics = profile.output.metrics_in(status)
+        if metrics or status == "SUCCEEDED":
             facts = self.tasks.facts(task)
         if status == "FAILED":
             out["code"] = task.code
@@ -91,7 +92,7 @@ class Renderer:
             usage = media.usage(profile, facts, ok, task.request())
             if usage:
                 body["usage"] = usage
-        if profile.output.task_metrics and facts is not None:
+        if metrics and facts is not None:
             total = facts.output_count
             failed = min(task.failed_items, total) if status == "SUCCEEDED" else (total if status == "FAILED" else 0)
             succeeded = total - failed if status == "SUCCEEDED" else 0
@@ -106,7 +107,7 @@ class Renderer:
         count = facts.output_count
         failed = min(task.failed_items, count)
         values = [self.result_value(task, profile.output_kind, i, count, end) for i in range(count)]
-        beside = outputs.prompts(request) if spec_out.prompts else {}
+        beside = outputs.prompts(request, spec_out.prompts)
         moderated = {"code": "DataInspectionFailed",
                      "message": self.catalog.message("DataInspectionFailed", "Output data may")}
         out.update(outputs.shape_results(spec_out.field, values, failed, beside, spec_out.constants, moderated))
