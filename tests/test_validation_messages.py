@@ -348,3 +348,24 @@ def test_the_captured_messages_are_used_word_for_word() -> None:
         "Input should be 'first_frame', 'last_frame', 'driving_audio' or 'first_clip': input.media.0.type")
     assert first("wan2.7-r2v", "input.media", [{"type": "first_frame", "url": "https://e.com/f.png"}]) == \
         "Only first frame provided is not allowed"
+
+
+@pytest.mark.parametrize(("model", "path", "value"), [
+    ("wan2.7-i2v", "input.media", [{"type": "first_frame", "url": "https://e.com/a.png"},
+                                   {"type": "first_clip", "url": "https://e.com/c.mp4"}]),
+    ("wan2.2-i2v-plus", "input.template", "flying"),
+    ("wan2.1-vace-plus", "input.mask_frame_id", 3),
+])
+def test_a_failed_tasks_message_is_the_same_plain_sentence(make_mock, model: str, path: str, value: Any) -> None:
+    """docs/behaviour.md §1.4: a deferred model fails the task with the message strict mode answers at submit."""
+    body = copy.deepcopy(SPEC.example_body(model))
+    set_path(body, path, value)
+    expected_message = VALIDATOR.first_error(REGISTRY.models[model], body)
+    assert expected_message and not LEAKS.search(expected_message)
+    faithful = make_mock("faithful", limits=False)
+    task_id = faithful.task_id(model, body=body)
+    faithful.advance(60)
+    out = faithful.get(task_id)["output"]
+    assert (out["task_status"], out["code"], out["message"]) == ("FAILED", "InvalidParameter", expected_message)
+    strict = make_mock("dev").create(model, body=body)
+    assert (strict.status_code, strict.json()["message"]) == (400, expected_message)
