@@ -4,13 +4,26 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench contracts schemathesis-long clean
+.PHONY: serve test lint typecheck bench contracts schemathesis-long lock clean
 
-$(STAMP): pyproject.toml
+# pyproject.toml holds compatible ranges; constraints.txt the exact set every venv here (and CI) installs.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Re-resolve the newest versions the ranges allow, in a throwaway venv, and pin them in constraints.txt.
+LOCK_VENV := build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PY) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q --upgrade pip
+	$(LOCK_VENV)/bin/pip install -q -e '.[dev]'
+	{ echo "# Exact versions for pyproject.toml's ranges, all extras; written by 'make lock' (Python $$($(LOCK_VENV)/bin/python -c 'import platform; print(platform.python_version(), platform.system())'))."; \
+	  echo "# Used as: pip install -c constraints.txt -e '.[dev]'  (the Makefile, CI and tests/test_wheel.py)."; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable --all | grep -v '^pip=='; } > constraints.txt
+	rm -rf $(LOCK_VENV)
 
 serve: $(STAMP)
 	$(BIN)/dashscope-mock serve --profile dev

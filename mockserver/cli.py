@@ -16,8 +16,20 @@ from .settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
 
 
+def _print_version(value: bool) -> None:
+    """`--version`: print the installed distribution's version and stop."""
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"dashscope-mock {version('dashscope-mock')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _group() -> None:
+def _group(
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                           help="Print the version and exit.")] = False,
+) -> None:
     """An offline twin of DashScope's asynchronous AIGC API (keeps `serve` a subcommand)."""
 
 

@@ -93,7 +93,30 @@ def render() -> str:
                 body.append(f"| `{f['field']}` | {f['constraint']} | {f['doc']} | {f['status']} | {f['note']} |")
         body.append("")
     out += ["| verdict | rows |", "|---|---|"] + [f"| {k} | {v} |" for k, v in sorted(counts.items())] + [""]
+    out += summary(counts, [f for rows_ in findings.values() for f in rows_])
     return "\n".join(out + body)
+
+
+def summary(counts: Mapping[str, int], findings: list[Mapping[str, Any]]) -> list[str]:
+    """Constraints documented / right / wrong / missing over all models, as they were before the fixes.
+
+    Documented = the spec's constraint rows with a doc line (right or vendor) plus the findings for constraints
+    the spec did not have (missing, needs code, fixed from missing); wrong = findings wrong or fixed from
+    wrong; rules removed for want of any source are counted apart, they document nothing.
+    """
+    def n(*kinds: str) -> int:
+        return sum(1 for f in findings if f["status"] in kinds or f"{f['status']}/{f.get('was')}" in kinds)
+
+    missing = n("missing", "needs code", "fixed/missing")
+    wrong = n("wrong", "fixed/wrong")
+    documented = counts.get("right", 0) + counts.get("vendor", 0) + missing
+    return ["Before the fixes, over all models:", "",
+            "| documented | right (vendor-sourced included) | wrong | missing "
+            "| rejecting rules with no source (removed) "
+            "| needs code now |",
+            "|---|---|---|---|---|---|",
+            f"| {documented} | {documented - wrong - missing} | {wrong} | {missing} | {n('removed')} | "
+            f"{n('needs code')} |", ""]
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 from collections.abc import Callable
@@ -19,15 +18,41 @@ from mockserver.wire.signing import UrlSigner
 IMG = "https://cdn.example.com/a.png"
 
 
-def data_uri(mime: str, data: bytes) -> str:
-    return f"data:{mime};base64," + base64.b64encode(data).decode()
+class Upload(str):
+    """An input file for a field whose docs take http(s) or oss:// URLs only: the test uploads it first."""
+
+    def __new__(cls, name: str, data: bytes) -> Upload:
+        made = super().__new__(cls, name)
+        made.data = data
+        return made
+
+    data: bytes
+
+
+def uploaded(mock: DashScopeMock, model: str, value: Any) -> Any:
+    """`value` with every Upload replaced by the oss:// URL of the file, uploaded as the official SDK does."""
+    if isinstance(value, Upload):
+        data = mock.http.get("/api/v1/uploads", params={"action": "getPolicy", "model": model},
+                             headers=mock.headers()).json()["data"]
+        key = f"{data['upload_dir']}/{value}"
+        fields = {"OSSAccessKeyId": data["oss_access_key_id"], "Signature": data["signature"],
+                  "policy": data["policy"], "key": key, "x-oss-object-acl": data["x_oss_object_acl"],
+                  "x-oss-forbid-overwrite": data["x_oss_forbid_overwrite"], "success_action_status": "200"}
+        assert mock.http.post(data["upload_host"], data=fields, files={"file": (str(value), value.data)}).is_success
+        return f"oss://{key}"
+    if isinstance(value, dict):
+        return {k: uploaded(mock, model, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [uploaded(mock, model, v) for v in value]
+    return value
 
 
 def finish(mock: DashScopeMock, model: str, inp: dict[str, Any],
            params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Create a task, run the clock past its end, return the SUCCEEDED output."""
-    body = {"model": model, "input": inp, "parameters": params or {}}
-    task_id = mock.task_id(model, body=body)
+    body = {"model": model, "input": uploaded(mock, model, inp), "parameters": params or {}}
+    task_id = mock.task_id(model, body=body, headers={**mock.headers(asynchronous=True),
+                                                      "X-DashScope-OssResourceResolve": "enable"})
     mock.advance(30)
     out: dict[str, Any] = mock.get(task_id)["output"]
     assert out["task_status"] == "SUCCEEDED", out
@@ -66,15 +91,15 @@ FAMILIES: list[tuple[str, dict[str, Any], dict[str, Any], tuple[int, int, int, f
      {"resolution": "480P"}, (832, 480, 30, 5.0)),
     ("wan2.6-r2v", {"prompt": "character1 waves", "reference_urls": [IMG]}, {"size": "1920*1080", "duration": 5},
      (1920, 1080, 30, 5.0)),
-    ("wan2.7-videoedit", {"prompt": "clay", "media": [{"type": "video", "url": data_uri("video/mp4", VIDEO)}]},
+    ("wan2.7-videoedit", {"prompt": "clay", "media": [{"type": "video", "url": Upload("v.mp4", VIDEO)}]},
      {"resolution": "720P", "ratio": "9:16"}, (720, 1280, 30, 3.0)),
     ("wan2.1-vace-plus", {"function": "image_reference", "prompt": "p", "ref_images_url": [IMG]},
      {"obj_or_bg": ["obj"], "size": "832*480"}, (832, 480, 30, 5.0)),
-    ("wan2.2-s2v", {"image_url": IMG, "audio_url": data_uri("audio/wav", WAV4)}, {"resolution": "480P"},
+    ("wan2.2-s2v", {"image_url": IMG, "audio_url": Upload("a.wav", WAV4)}, {"resolution": "480P"},
      (480, 640, 16, 4.0)),
-    ("wan2.2-animate-move", {"image_url": IMG, "video_url": data_uri("video/mp4", VIDEO)}, {"mode": "wan-pro"},
+    ("wan2.2-animate-move", {"image_url": IMG, "video_url": Upload("v.mp4", VIDEO)}, {"mode": "wan-pro"},
      (720, 1280, 25, 3.0)),
-    ("video-style-transform", {"video_url": data_uri("video/mp4", VIDEO)},
+    ("video-style-transform", {"video_url": Upload("v.mp4", VIDEO)},
      {"style": 0, "video_fps": 25, "min_len": 540}, (960, 540, 25, 3.0)),
 ]
 

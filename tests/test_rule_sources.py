@@ -30,7 +30,8 @@ REJECTING = (
     "minProperties", "maxProperties", "dependentRequired", "anyOf", "oneOf", "not", "contains",
     "x-dashscope-media", "x-dashscope-size",
 )
-MEDIA_LIMITS = ("formats", "max_mb", "min_px", "max_px", "min_s", "max_s")
+MEDIA_LIMITS = ("formats", "max_mb", "min_px", "max_px", "min_s", "max_s", "max_aspect", "min_fps", "max_fps", "alpha",
+                "schemes")
 # Sub-schemas that must hold for the value of their parent (they inherit its source). The branches of
 # `anyOf`/`oneOf`/`not`/`contains` and the `if` test are not walked: a keyword there only selects, and the
 # rule is the combinator itself, listed in REJECTING (a branch with its own `x-source` sources it too).

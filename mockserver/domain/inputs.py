@@ -92,11 +92,28 @@ def inspect_bytes(data: bytes, declared: str | None, candidates: list[dict[str, 
         if (low is not None and min(found.width, found.height) < low) or (
                 high is not None and max(found.width, found.height) > high):
             raise _Problem("video_resolution" if found.kind == "video" else "resolution", limits)
+    if limits.get("alpha") is False and found.alpha:
+        raise _Problem("alpha", limits)
+    ratio = limits.get("max_aspect")
+    if ratio is not None and found.width and found.height and (
+            max(found.width, found.height) > float(ratio) * min(found.width, found.height)):
+        raise _Problem("aspect", limits)
     if found.duration is not None:
         low, high = limits.get("min_s"), limits.get("max_s")
         if (low is not None and found.duration < low) or (high is not None and found.duration > high):
             raise _Problem("duration", limits)
+    if found.fps is not None:
+        low, high = limits.get("min_fps"), limits.get("max_fps")
+        if (low is not None and found.fps < low) or (high is not None and found.fps > high):
+            raise _Problem("fps", limits)
     return found
+
+
+def scheme_allowed(value: str, candidates: list[dict[str, Any]]) -> bool:
+    """Whether the field's documented `schemes` (any annotation of it) admit the URL's scheme; no list = all."""
+    scheme = value.split(":", 1)[0].lower()
+    lists = [c["schemes"] for c in candidates if c.get("schemes")]
+    return not lists or any(scheme in allowed for allowed in lists)
 
 
 class InputChecker:
@@ -114,7 +131,8 @@ class InputChecker:
 
     def _error(self, entry: Mapping[str, Any], limits: Mapping[str, Any] | None = None,
                url: str = "") -> tuple[str, str]:
-        values = {"min_px": 0, "max_px": "∞", "min_s": 0, "max_s": "∞", "max_mb": "∞", **(limits or {})}
+        values = {"min_px": 0, "max_px": "∞", "min_s": 0, "max_s": "∞", "max_mb": "∞", "min_fps": 0, "max_fps": "∞",
+                  "max_aspect": "∞", **(limits or {})}
         message = str(entry["message"])
         for name, value in values.items():
             message = message.replace("{" + name + "}", _num(value))
@@ -165,6 +183,9 @@ class InputChecker:
             candidates = annotated.get(path, [])
             is_field = bool(candidates) or where in url_fields
             data = declared = None
+            if candidates and not scheme_allowed(value, candidates):
+                report(self._error(self.table["media"]["scheme"]))  # the service takes it for a URL it cannot use
+                continue
             if value.startswith("oss://"):
                 if not resolve_oss:
                     raise self._raise(self.table["oss"]["no_header"])

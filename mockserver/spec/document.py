@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,15 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "dashscope.yaml"
+
+def spec_path() -> Path:
+    """The spec: the copy a wheel packages in `mockserver/openapi/`, else the repository's (editable installs)."""
+    package = Path(str(files("mockserver")))
+    packaged = package / "openapi" / "dashscope.yaml"
+    return packaged if packaged.is_file() else package.parent / "openapi" / "dashscope.yaml"
+
+
+SPEC_PATH = spec_path()
 _BASE = "urn:dashscope-spec"
 AIGC_PREFIX = "/api/v1/services/aigc/"
 
