@@ -8,8 +8,8 @@ from typing import Any, Literal, Required, TypedDict
 
 from .catalog import ModelInfo
 
-TaskStatus = Literal['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN']
-TASK_STATUSES: tuple[TaskStatus, ...] = ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN')
+TaskStatus = Literal['PENDING', 'PRE-PROCESSING', 'RUNNING', 'POST-PROCESSING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN']
+TASK_STATUSES: tuple[TaskStatus, ...] = ('PENDING', 'PRE-PROCESSING', 'RUNNING', 'POST-PROCESSING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN')
 
 MODELS: dict[str, ModelInfo] = {
     'wan2.5-i2i-preview': ModelInfo('wan2.5-i2i-preview', 'Wan25I2iPreviewRequest', 'image2image/image-synthesis', 'async', 'submit', 'Wan25I2iPreviewResult', 'image', 'results[].url'),
@@ -1358,7 +1358,7 @@ Wan27T2vInput = TypedDict(
 Wan27T2vParameters = TypedDict(
     'Wan27T2vParameters',
     {
-        'resolution': Literal['720P', '1080P'],
+        'resolution': Literal['1080P', '720P'],
         'ratio': str,
         'duration': int,
         'prompt_extend': bool,
@@ -1390,7 +1390,7 @@ Wan27I2vInput = TypedDict(
 Wan27I2vParameters = TypedDict(
     'Wan27I2vParameters',
     {
-        'resolution': Literal['720P', '1080P'],
+        'resolution': Literal['1080P', '720P'],
         'duration': int,
         'prompt_extend': bool,
         'watermark': bool,
@@ -1422,7 +1422,7 @@ Wan27R2vInput = TypedDict(
 Wan27R2vParameters = TypedDict(
     'Wan27R2vParameters',
     {
-        'resolution': Literal['720P', '1080P'],
+        'resolution': Literal['1080P', '720P'],
         'ratio': str,
         'duration': int,
         'prompt_extend': bool,

@@ -68,10 +68,17 @@ def test_malformed_body(mock, raw: bytes) -> None:
              "Required body invalid, please check the request body format.")
 
 
-@pytest.mark.parametrize("model", ["wan9.9-t2v", "", None, 42])
+@pytest.mark.parametrize("model", ["wan9.9-t2v", 42])
 def test_unknown_model(mock, model: object) -> None:
     envelope(mock.http.post(VIDEO, json={"model": model, "input": {}}, headers=ASYNC), 400, "InvalidParameter",
              "Model not exist.")
+
+
+@pytest.mark.parametrize("body", [{"input": {"prompt": "a cat"}}, {"model": "", "input": {}}, {"model": None}])
+def test_missing_model(mock, body: dict[str, object]) -> None:
+    """docs/behaviour.md §1.3: no model at all is the catalogue's BadRequest.EmptyModel, not "Model not exist."."""
+    envelope(mock.http.post(VIDEO, json=body, headers=ASYNC), 400, "BadRequest.EmptyModel",
+             'Required parameter "model" missing from request.')
 
 
 def test_model_on_another_familys_route_is_403(mock) -> None:

@@ -99,7 +99,7 @@ def test_requests_are_recorded_with_the_key_redacted(dashscope_mock: DashScopeMo
     (record,) = dashscope_mock.requests
     assert (record.method, record.path, record.query, record.status) == ("GET", "/api/v1/tasks/abc", "x=1", 200)
     assert record.headers["authorization"] == "Bearer sk-***"
-    assert record.response_type == "application/json"
+    assert record.response_type == "application/json;charset=UTF-8"  # a task query (docs/behaviour.md §5.2)
     assert dashscope_mock.api_key not in repr(dashscope_mock.requests)
 
 

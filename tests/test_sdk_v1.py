@@ -68,7 +68,8 @@ def test_video_async_call_fetch_wait(dashscope_mock: DashScopeMock) -> None:
     assert create.headers["authorization"] == "Bearer sk-***"  # recorded, redacted
     # the SDK's own additions are accepted (docs/sdk-wire.md §2.2)
     assert create.json()["input"]["function"] == "video-synthesis"
-    assert all(r.response_type == "application/json" for r in dashscope_mock.requests)
+    # create: application/json; query: application/json;charset=UTF-8 (docs/behaviour.md §5.2)
+    assert all(r.response_type.startswith("application/json") for r in dashscope_mock.requests)
     dashscope_mock.assert_no_poll_after_terminal(task_id)
     # wait's first GET is immediate, so fetch-then-wait polls twice in a row
     with pytest.raises(AssertionError, match=r"polled 0\.000s after the previous poll"):

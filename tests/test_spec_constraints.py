@@ -103,7 +103,9 @@ def test_documented_rules_accept_and_reject(profile: ModelProfile) -> None:
             set_path(bad, path, invalid)
         errors = VALIDATOR.errors(profile, bad)
         assert errors, f"{kind} {path}={invalid!r} was accepted"
-        assert any(path in e for e in errors), f"no message names {path}: {errors}"
+        # a captured message names the field in its own words ("Duration should be between 2 and 15")
+        leaf = path.rsplit(".", 1)[-1].lower()
+        assert any(path in e or leaf in e.lower() for e in errors), f"no message names {path}: {errors}"
         if kind == "required":
             assert any(e == f"Field required: {path}" for e in errors), errors
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema import ValidationError
@@ -17,74 +17,9 @@ from jsonschema.exceptions import best_match
 
 from ..spec.document import Spec
 from ..spec.profiles import ModelProfile, Rule
+from .wording import alternatives, describe, override
 
-_TYPE_WORDS = {
-    "string": "a valid string",
-    "integer": "a valid integer",
-    "number": "a valid number",
-    "boolean": "a valid boolean",
-    "array": "a valid list",
-    "object": "a valid dictionary",
-    "null": "None",
-}
-
-
-def _path(parts: Sequence[Any]) -> str:
-    return ".".join(str(p) for p in parts)
-
-
-def _quote_list(values: Sequence[Any]) -> str:
-    quoted = [f"'{v}'" if isinstance(v, str) else str(v) for v in values]
-    if len(quoted) == 1:
-        return quoted[0]
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def describe(error: ValidationError) -> str:
-    """Turn one jsonschema error into a pydantic-style message that names the field and the rule."""
-    custom = error.schema.get("x-dashscope-message") if isinstance(error.schema, Mapping) else None
-    where = _path(error.absolute_path)
-    v = error.validator
-    arg: Any = error.validator_value
-    instance: Any = error.instance
-    if v == "required":
-        missing = [f for f in arg if isinstance(instance, Mapping) and f not in instance]
-        field = ".".join(filter(None, [where, missing[0] if missing else ""]))
-        return f"Field required: {field}"
-    if custom:
-        return f"{custom}: {where}" if where else str(custom)
-    if v == "enum":
-        text = f"Input should be {_quote_list(arg)}"
-    elif v == "const":
-        text = f"Input should be {_quote_list([arg])}"
-    elif v == "type":
-        types = [arg] if isinstance(arg, str) else list(arg)
-        text = "Input should be " + " or ".join(_TYPE_WORDS.get(t, t) for t in types)
-    elif v == "minimum":
-        text = f"Input should be greater than or equal to {arg}"
-    elif v == "maximum":
-        text = f"Input should be less than or equal to {arg}"
-    elif v == "exclusiveMinimum":
-        text = f"Input should be greater than {arg}"
-    elif v == "exclusiveMaximum":
-        text = f"Input should be less than {arg}"
-    elif v == "minLength":
-        text = f"String should have at least {arg} characters"
-    elif v == "maxLength":
-        text = f"String should have at most {arg} characters"
-    elif v == "pattern":
-        text = f"String should match pattern '{arg}'"
-    elif v == "minItems":
-        text = f"List should have at least {arg} items after validation, not {len(instance)}"
-    elif v == "maxItems":
-        text = f"List should have at most {arg} items after validation, not {len(instance)}"
-    elif v in ("contains", "minContains", "maxContains"):
-        text = f"Value error, {v} rule not met ({error.message})"
-    elif v == "uniqueItems":
-        text = "Value error, list items should be unique"
-    else:
-        text = f"Value error, {error.message}"
-    return f"{text}: {where}" if where else text
+__all__ = ["RequestValidator", "describe"]
 
 
 def _get(doc: Any, dotted: str) -> Iterator[tuple[str, Any]]:
@@ -176,15 +111,25 @@ class RequestValidator:
         body = _without_nulls(body)
         fast = self.spec.fast_validator(profile.schema_name)
         found = [] if fast.is_valid(body) else list(self.spec.validator(profile.schema_name).iter_errors(body))
+        # pydantic checks each field before the rules across fields (an `after` model validator never runs on a
+        # request whose fields already failed), so a broken field is reported before the combination it breaks
+        ranked: dict[int, list[ValidationError]] = {}
+        for error in found:
+            ranked.setdefault(_rank(error), []).append(error)
         messages: list[str] = []
-        if found:
-            first = best_match(found)
-            messages.append(describe(_deepest(first)))
-            messages.extend(describe(_deepest(e)) for e in found if e is not first)
-        for rule in profile.rules:
-            messages.extend(_rule_errors(rule, body))
-        for where, bounds in _size_fields(profile.schema_name, self.spec):
-            messages.extend(_size_errors(where, bounds, body))
+        for rank in sorted({*ranked, 1, 4, 5}):
+            group = ranked.get(rank, [])
+            if group:
+                first = best_match(group)
+                messages.append(describe(_deepest(first)))
+                messages.extend(describe(_deepest(e)) for e in group if e is not first)
+            if rank == 1:
+                messages.extend(m for rule in profile.rules if rule.rule == "url" for m in _rule_errors(rule, body))
+            elif rank == 4:
+                for where, bounds in _size_fields(profile.schema_name, self.spec):
+                    messages.extend(_size_errors(where, bounds, body))
+            elif rank == 5:
+                messages.extend(m for rule in profile.rules if rule.rule != "url" for m in _rule_errors(rule, body))
         return messages
 
     def first_error(self, profile: ModelProfile, body: Mapping[str, Any]) -> str | None:
@@ -206,8 +151,29 @@ def _without_nulls(body: Mapping[str, Any]) -> Mapping[str, Any]:
     return body if cleaned is None else cleaned
 
 
+_ACROSS = frozenset({"contains", "minContains", "maxContains", "dependentRequired", "uniqueItems"})
+
+
+def _rank(error: ValidationError) -> int:
+    """0: a field's own rule; 2: one that applies only in a conditional branch; 6: a rule across fields or items.
+
+    (1, 4 and 5 are the spec's `rules` and size checks, run between them.)
+    """
+    v = error.validator
+    across = v in _ACROSS or (v == "not" and error.validator_value not in ({}, True)) or (
+        v in ("anyOf", "oneOf") and (alternatives(error.validator_value) or ("", ""))[0] != "scalar")
+    if across:
+        return 6
+    return 2 if any(part in ("then", "else") for part in error.absolute_schema_path) else 0
+
+
 def _deepest(error: ValidationError) -> ValidationError:
-    """Descend into anyOf/oneOf/if-then contexts to the error that names a concrete field."""
-    while error.context and not (isinstance(error.schema, Mapping) and "x-dashscope-message" in error.schema):
+    """Descend into anyOf/oneOf contexts to the error that names a concrete field.
+
+    Not past a subschema with its own wording, nor past alternatives that read better as a whole ("at least one
+    of prompt_text_zh or prompt_text_en is required", "Input should be 0 or between 2 and 10").
+    """
+    while error.context and override(error) is None and not (
+            error.validator in ("anyOf", "oneOf") and alternatives(error.validator_value)):
         error = best_match(error.context)
     return error

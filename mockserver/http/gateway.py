@@ -21,6 +21,10 @@ Handler = Callable[[Call, str], Reply]
 
 _TASKS = "/api/v1/tasks"
 _JSON = (b"content-type", b"application/json")
+# the query, list and cancel answers were captured with the Java-style type, the create with the plain one
+# (docs/behaviour.md §5.2, §3.1); errors keep the type of their endpoint
+_JSON_UTF8 = (b"content-type", b"application/json;charset=UTF-8")
+_TYPES = {"query": _JSON_UTF8, "list": _JSON_UTF8, "cancel": _JSON_UTF8}
 
 
 def _match(api: TasksApi, method: str, path: str) -> tuple[str, Handler, Call] | None:
@@ -83,7 +87,7 @@ class Gateway:
             return handler(call, request_id)
 
         status, payload, headers = await self.guard.run(kind, call.method, call.path, call.seen, produce)
-        raw = [_JSON, (b"content-length", str(len(payload)).encode())]
+        raw = [_TYPES.get(kind, _JSON), (b"content-length", str(len(payload)).encode())]
         raw.extend((k.encode(), v.encode()) for k, v in headers.items())
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": payload})

@@ -73,6 +73,9 @@ class TasksApi:
             raise self.catalog.error("InvalidParameter", like="Required body invalid")
         model = body.get("model")
         call.seen.model = model if isinstance(model, str) else None
+        if model is None or model == "":
+            # docs/behaviour.md §1.3: the catalogue's 400 BadRequest.EmptyModel, not "Model not exist."
+            raise self.catalog.error("BadRequest.EmptyModel")
         profile = self.registry.model(model) if isinstance(model, str) else None
         if profile is None:
             raise self.catalog.error("InvalidParameter", like="Model not exist")
@@ -137,4 +140,4 @@ class TasksApi:
         # blanks kept: `page_size=` is an invalid integer, not an absent one (Schemathesis negative data)
         params = dict(parse_qsl(call.query, keep_blank_values=True))
         page = self.tasks.page(who.account, params)
-        return Reply({"request_id": request_id, **self.renderer.list_page(page, who.region)})
+        return Reply(self.renderer.list_page(page, who.region, request_id))

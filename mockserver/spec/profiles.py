@@ -16,6 +16,11 @@ from .document import Spec
 
 T = TypeVar("T")
 
+_PROMPT_FIELDS = frozenset({"orig_prompt", "actual_prompt"})
+_ENDS = frozenset({"SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN"})
+# every status the docs list for a task (the intermediate ones only for some families: 003 L10219, L11720)
+_STATUSES = frozenset({"PENDING", "PRE-PROCESSING", "RUNNING", "POST-PROCESSING", *_ENDS})
+
 
 class SpecError(ValueError):
     """The spec says something the mock cannot read (an unknown extension key, a wrong type)."""
@@ -42,12 +47,27 @@ class OutputSpec:
     field: str = "video_url"
     count: str | None = None  # request path holding the number of results
     count_default: int = 1
-    task_metrics: bool = False
-    prompts: bool = False
+    task_metrics: bool | tuple[str, ...] = False  # true: in every status; or the statuses that show it
+    prompts: tuple[str, ...] = ()  # the prompt fields the model returns beside its result
     end_time_ms: bool = True
     constants: Mapping[str, Mapping[str, Any]] | None = None
     extra: Mapping[str, Any] | None = None
     value: Mapping[str, Any] | None = None  # the fixed answer of a synchronous detect model
+
+    def __post_init__(self) -> None:
+        prompts = tuple(self.prompts or ())
+        if not set(prompts) <= _PROMPT_FIELDS:
+            raise SpecError(f"output.prompts: {sorted(set(prompts) - _PROMPT_FIELDS)} not in {sorted(_PROMPT_FIELDS)}")
+        object.__setattr__(self, "prompts", prompts)
+        if not isinstance(self.task_metrics, bool):
+            statuses = tuple(self.task_metrics)
+            if not set(statuses) <= _STATUSES:
+                raise SpecError(f"output.task_metrics: {sorted(set(statuses) - _STATUSES)} are not task statuses")
+            object.__setattr__(self, "task_metrics", statuses)
+
+    def metrics_in(self, status: str) -> bool:
+        """Whether `task_metrics` is part of the answer in `status` (some families show it only when finished)."""
+        return self.task_metrics if isinstance(self.task_metrics, bool) else status in self.task_metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +96,29 @@ class MediaRules:
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """Documented queue and run time, in seconds (the faithful profile)."""
+    """Documented queue and run time, in seconds (the faithful profile), and the statuses the run goes through."""
 
     queue_s: float = 0.0
     run_s: float = 30.0
+    # the statuses between PENDING and the end, each with its share of the run time, in order
+    phases: Mapping[str, float] = field(default_factory=lambda: {"RUNNING": 1.0})
+
+    def __post_init__(self) -> None:
+        if not self.phases or not set(self.phases) <= _STATUSES - {"PENDING", *_ENDS} or "RUNNING" not in self.phases:
+            raise SpecError(f"timing.phases: {dict(self.phases)} must name RUNNING and only intermediate statuses")
+        if any(share <= 0 for share in self.phases.values()):
+            raise SpecError(f"timing.phases: every share must be positive ({dict(self.phases)})")
+        total = sum(self.phases.values())
+        object.__setattr__(self, "phases", {k: v / total for k, v in self.phases.items()})
+
+    def phase_at(self, fraction: float) -> str:
+        """The status a run is in after `fraction` (0 to 1) of its run time."""
+        seen = 0.0
+        for name, share in self.phases.items():
+            seen += share
+            if fraction < seen:
+                return name
+        return list(self.phases)[-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,12 +62,15 @@ class _Shape:
         return {name: [child] if seg.endswith("[]") else child}
 
 
-def prompts(request: Mapping[str, Any]) -> dict[str, str]:
-    """`orig_prompt`, and `actual_prompt` unless prompt extension is off (docs/behaviour.md §2.4)."""
+def prompts(request: Mapping[str, Any], fields: Sequence[str]) -> dict[str, str]:
+    """The model's prompt fields (spec `output.prompts`): `orig_prompt` echoes the prompt; `actual_prompt` is
+    left out when prompt extension is off (003 L5267-5269, L5982-5983; docs/behaviour.md §2.4)."""
     prompt = lookup(request, "input.prompt")
     text = prompt if isinstance(prompt, str) else ""
-    out = {"orig_prompt": text}
-    if lookup(request, "parameters.prompt_extend") is not False:
+    out = {}
+    if "orig_prompt" in fields:
+        out["orig_prompt"] = text
+    if "actual_prompt" in fields and lookup(request, "parameters.prompt_extend") is not False:
         out["actual_prompt"] = f"{text} Cinematic light, rich detail, steady camera." if text else ""
     return out
 

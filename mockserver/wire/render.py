@@ -6,6 +6,7 @@ until expiry, so they are rendered once and cached: polling a finished task stay
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import OrderedDict
 from typing import Any
@@ -74,13 +75,14 @@ class Renderer:
         body: dict[str, Any] = {"output": out}
         if status == "CANCELED":
             out["end_time"] = format_cst(task.canceled_at or task.submit)
-        if status in ("RUNNING", "SUCCEEDED", "FAILED"):
+        if status not in ("PENDING", "CANCELED"):  # RUNNING, a model's other run phases, and the ends
             out["scheduled_time"] = format_cst(scheduled)
         if status in ("SUCCEEDED", "FAILED"):
             # some legacy models drop the milliseconds (docs/behaviour.md §0.4)
             out["end_time"] = format_cst(end) if profile.output.end_time_ms else format_cst(end)[:19]
         facts = None
-        if profile.output.task_metrics or status == "SUCCEEDED":
+        metrics = profile.output.metrics_in(status)
+        if metrics or status == "SUCCEEDED":
             facts = self.tasks.facts(task)
         if status == "FAILED":
             out["code"] = task.code
@@ -90,7 +92,7 @@ class Renderer:
             usage = media.usage(profile, facts, ok, task.request())
             if usage:
                 body["usage"] = usage
-        if profile.output.task_metrics and facts is not None:
+        if metrics and facts is not None:
             total = facts.output_count
             failed = min(task.failed_items, total) if status == "SUCCEEDED" else (total if status == "FAILED" else 0)
             succeeded = total - failed if status == "SUCCEEDED" else 0
@@ -105,7 +107,7 @@ class Renderer:
         count = facts.output_count
         failed = min(task.failed_items, count)
         values = [self.result_value(task, profile.output_kind, i, count, end) for i in range(count)]
-        beside = outputs.prompts(request) if spec_out.prompts else {}
+        beside = outputs.prompts(request, spec_out.prompts)
         moderated = {"code": "DataInspectionFailed",
                      "message": self.catalog.message("DataInspectionFailed", "Output data may")}
         out.update(outputs.shape_results(spec_out.field, values, failed, beside, spec_out.constants, moderated))
@@ -130,33 +132,40 @@ class Renderer:
         output = {k: v for k, v in rendered["output"].items() if k not in _TASK_FIELDS}
         return {"output": output, "usage": rendered.get("usage", {})}
 
-    def list_page(self, page: Page, region: str) -> dict[str, Any]:
-        """A list page in the real list shape, plus `tasks` for the official SDK's v2 client."""
+    def list_page(self, page: Page, region: str, request_id: str) -> dict[str, Any]:
+        """A list page as captured: `total, data, total_page, page_no, request_id, page_size` in that order
+        (docs/behaviour.md §3.2), then `tasks` for the official SDK's v2 client."""
         items = [self._list_item(t, s, region) for t, s in page.rows]
-        # `tasks` is for the official SDK's v2 JobList, whose Job types end_time as a string
-        # (dashscope/v2/resources/_jobs.py:125): same items, times as CST strings instead of epoch ms
+        # `tasks` is what the official SDK's v2 JobList reads (dashscope/v2/resources/_jobs.py:199); its Job types
+        # end_time as a string (_jobs.py:125), so the copy carries CST strings instead of epoch ms
         tasks = [{**i, **{k: format_cst(i[k] / 1000) for k in ("start_time", "end_time") if k in i}}
                  for i in items]
-        return {"total": page.total, "data": items, "total_page": page.total_page,
-                "page_no": page.page_no, "page_size": page.page_size, "tasks": tasks}
+        return {"total": page.total, "data": items, "total_page": page.total_page, "page_no": page.page_no,
+                "request_id": request_id, "page_size": page.page_size, "tasks": tasks}
 
     def _list_item(self, task: Task, status: str, region: str) -> dict[str, Any]:
+        """One `data` item: the captured keys in the captured (alphabetical) order, ids as digit strings."""
         profile = self.tasks.registry.model(task.model)
         route = profile.route.replace("/", ":") if profile else "unknown"
         scheduled, end = self.tasks.times(task)
-        item: dict[str, Any] = {
-            "api_key_id": task.key_id, "caller_parent_id": task.account, "caller_uid": task.account,
-            "gmt_create": int(task.submit * 1000), "model_name": task.model, "region": region,
-            "request_id": task.request_id, "status": status, "task_id": task.task_id,
-            "task_status": status, "submit_time": format_cst(task.submit),
-            "user_api_unique_key": f"apikey:v1:aigc:{route}:{task.model}",
-        }
-        if status != "PENDING":
-            item["start_time"] = int(scheduled * 1000)
+        uid = account_uid(task.account)
+        item: dict[str, Any] = {"api_key_id": task.key_id, "caller_parent_id": uid, "caller_uid": uid}
         if status in TERMINAL:
             stop = task.canceled_at if status == "CANCELED" and task.canceled_at else end
             item["end_time"] = int(stop * 1000)
+        item.update({"gmt_create": int(task.submit * 1000), "model_name": task.model, "region": region,
+                     "request_id": task.request_id})
+        if status != "PENDING":
+            item["start_time"] = int(scheduled * 1000)
+        item.update({"status": status, "task_id": task.task_id,
+                     "user_api_unique_key": f"apikey:v1:aigc:{route}:{task.model}"})
         return item
+
+
+@functools.lru_cache(maxsize=4096)
+def account_uid(account: str) -> str:
+    """The account as the list shows it: a stable 16-digit string like the captured `1493478651020171`."""
+    return "1" + str(int(hashlib.sha256(account.encode()).hexdigest(), 16) % 10**15).zfill(15)
 
 
 def detect_answer(profile: ModelProfile) -> dict[str, Any]:
