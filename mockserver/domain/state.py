@@ -70,7 +70,8 @@ def build_state(settings: Settings) -> Twin:
     return Twin(
         settings=settings, spec=spec, registry=registry, catalog=catalog, clock=clock, ids=ids,
         keys=KeyBook.from_file(catalog, settings.keys_file), tasks=tasks, journal=journal,
-        scenarios=ScenarioQueue(), faults=Faults(FaultPlan.from_dict(settings.faults) if settings.faults else None),
+        scenarios=ScenarioQueue(catalog, registry.models),
+        faults=Faults(FaultPlan.from_dict(settings.faults) if settings.faults else None),
         rates=RateWindows(), uploads=uploads, downloads=downloads,
         inputs=InputChecker(spec, catalog, settings, clock, uploads, downloads),
         url_secret=b"dashscope-mock:" + secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),

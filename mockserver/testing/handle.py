@@ -17,6 +17,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..domain.scenarios import QueuedScenario
 from ..domain.state import Twin
 from ..domain.task import TERMINAL
 from ..http.app import create_app
@@ -86,6 +87,7 @@ class DashScopeMock:
         self._patches: list[Patches] = []
         self._closers: list[Any] = []
         self._http: httpx.Client | None = None
+        self._queued: list[QueuedScenario] = []  # what this handle queued, for `unused_scenarios`
 
     # -- where to reach it
 
@@ -220,7 +222,19 @@ class DashScopeMock:
         from ..domain.scenarios import parse
 
         item = self.twin.scenarios.add(parse(scenario), model, api_key, times)
+        self._queued.append(item)
         return item.view()
+
+    def queue_scenarios(self, entries: list[dict[str, Any] | str]) -> list[dict[str, Any]]:
+        """Queue entries shaped like `POST /__mock/scenarios` bodies (or bare DSL strings); all or none."""
+        items = self.twin.scenarios.add_entries(entries)
+        self._queued.extend(items)
+        return [item.view() for item in items]
+
+    def unused_scenarios(self) -> list[dict[str, Any]]:
+        """The scenarios this handle queued that are still queued and that no create has taken yet."""
+        queued = {id(item) for item in self.twin.scenarios.items}
+        return [item.view() for item in self._queued if item.used == 0 and id(item) in queued]
 
     def fail_next(self, code: str = "InternalError", message: str | None = None, *, model: str | None = None,
                   pending_polls: int = 0) -> dict[str, Any]:
