@@ -27,7 +27,7 @@ class RequestLog:
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
-        self._second = -1
+        self._next_second = 0.0
         self._stamp = ""
         atexit.register(self.flush)
 
@@ -35,14 +35,14 @@ class RequestLog:
              started: float) -> None:
         """Record one answered request; `started` is its `time.perf_counter()` at arrival."""
         now = time.time()
-        ms = (time.perf_counter() - started) * 1000.0
-        second = int(now)
-        if second != self._second:  # strftime once a second, not once a request
-            self._second = second
+        if now >= self._next_second:  # strftime once a second, not once a request
+            second = int(now)
+            self._next_second = second + 1.0
             self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        elapsed_us = int((time.perf_counter() - started) * 1e6)
         self._lines.append(redact(
-            f"{self._stamp}.{int((now - second) * 1000):03d} {method} {path} model={model or '-'} status={status} "
-            f"task={task_id or '-'} request_id={request_id} {ms:.2f}ms"))
+            f"{self._stamp}.{int(now * 1000) % 1000:03d} {method} {path} model={model or '-'} status={status} "
+            f"task={task_id or '-'} request_id={request_id} {elapsed_us}us"))
         if len(self._lines) >= self.batch:
             self.flush()
         elif self._timer is None:
