@@ -62,7 +62,10 @@ SCHEMATHESIS_MAX_EXAMPLES ?= 300
 schemathesis-long: $(STAMP)
 	SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/pytest -n 2 tests/test_schemathesis.py
 
+# wrk comes from the distribution's packages; installed here when missing (sudo unless root)
 bench: $(STAMP) redis-server
+	@command -v wrk >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$S apt-get update -qq && $$S apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench
 
 clean:

@@ -1,7 +1,8 @@
 """`dashscope-mock task create|get|wait|cancel|list|download`: the reference client for people.
 
 Works against the mock or the real API: `--base-url`/`--api-key`/`--workspace`, or DASHSCOPE_BASE_URL
-(DASHSCOPE_HTTP_BASE_URL), DASHSCOPE_API_KEY and DASHSCOPE_WORKSPACE.
+(DASHSCOPE_HTTP_BASE_URL), DASHSCOPE_API_KEY and DASHSCOPE_WORKSPACE. Each command prints `key: value` lines for
+people, or with `--json` exactly one JSON document on stdout; progress and errors always go to stderr.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from rich.table import Table
 
 from ._generated import TASK_STATUSES
 from .client import Client
-from .errors import APIError, DashScopeError, TaskCanceledError, TaskUnknownError
-from .responses import Task
+from .errors import APIError, ConfigError, DashScopeError, TaskCanceledError, TaskUnknownError
+from .responses import Task, TaskListItem
 
 task_app = typer.Typer(add_completion=False, no_args_is_help=True,
                        help="Create, wait for and download DashScope tasks (mock or real API).")
 ClientFactory = Callable[[], Client]
-_out = Console()
 _err = Console(stderr=True)
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")]
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,13 +45,27 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _print(value: Any) -> None:
-    _out.print_json(json.dumps(_jsonable(value), ensure_ascii=False))
+def _print(value: Any, as_json: bool) -> None:
+    """The command's one answer on stdout: a JSON document, or `key: value` lines (one item per line for lists)."""
+    data = _jsonable(value)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif isinstance(data, Mapping):
+        for key, item in data.items():
+            typer.echo(f"{key}: {item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)}")
+    elif isinstance(data, list):
+        for item in data:
+            typer.echo(item if isinstance(item, str) else json.dumps(item, ensure_ascii=False))
+    else:
+        typer.echo(str(data))
 
 
 def _client(ctx: typer.Context) -> Client:
     factory: ClientFactory = ctx.obj
-    return factory()
+    try:
+        return factory()
+    except ConfigError as exc:  # no key or an unusable base URL: a usage error, not a traceback
+        raise typer.BadParameter(f"{exc} (or --api-key / --base-url)") from exc
 
 
 def _json_arg(text: str | None, what: str) -> dict[str, Any]:
@@ -114,8 +129,9 @@ def create(
     scenario: Annotated[str | None, typer.Option(help="X-Mock-Scenario (mock only), e.g. pending*2,succeeded.")] = None,
     wait: Annotated[bool, typer.Option(help="Wait for the task and show progress.")] = False,
     validate: Annotated[bool, typer.Option(help="Check the body against the model's schema first.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Submit a task; prints its id (and waits with --wait)."""
+    """Submit a task; prints its id (with --wait: progress on stderr, then the finished task)."""
     inp = {**_json_arg(input, "--input"), **_pairs(set_input, "--in")}
     if prompt is not None:
         inp["prompt"] = prompt
@@ -126,9 +142,11 @@ def create(
             created = client.create(model, inp, params or None, headers=headers, validate=validate)
         except DashScopeError as exc:
             raise _fail(exc) from exc
-        _print(created)
-        if wait:
-            _wait(client, created.task_id, None, model)
+        if not wait:
+            _print(created, as_json)
+            return
+        _err.print(f"created {created.task_id} (request {created.request_id})")
+        _wait(client, created.task_id, None, model, as_json)
 
 
 def _status_table(task: Task | None, task_id: str, started: float, polls: int) -> Table:
@@ -144,7 +162,12 @@ def _status_table(task: Task | None, task_id: str, started: float, polls: int) -
     return table
 
 
-def _wait(client: Client, task_id: str, timeout: float | None, model: str | None = None) -> None:
+def _finished(task: Task) -> dict[str, Any]:
+    return {"task_id": task.task_id, "status": task.status, "urls": task.urls, "usage": task.usage,
+            "request_id": task.request_id}
+
+
+def _wait(client: Client, task_id: str, timeout: float | None, model: str | None, as_json: bool) -> None:
     started = time.monotonic()
     seen: list[Task] = []
     with Live(_status_table(None, task_id, started, 0), console=_err, transient=False,
@@ -159,22 +182,24 @@ def _wait(client: Client, task_id: str, timeout: float | None, model: str | None
         except (APIError, TaskCanceledError, TaskUnknownError) as exc:
             last = getattr(exc, "task", None)
             if last is not None:
-                _print(last.output)
+                _print({**_finished(last), "code": last.code, "message": last.message}, as_json)
             raise _fail(exc) from exc
         except DashScopeError as exc:
             raise _fail(exc) from exc
-    _print({"task_id": task.task_id, "status": task.status, "urls": task.urls, "usage": task.usage})
+    _print(_finished(task), as_json)
 
 
 @task_app.command()
-def get(ctx: typer.Context, task_id: Annotated[str, typer.Argument(help="Task id.")]) -> None:
+def get(ctx: typer.Context, task_id: Annotated[str, typer.Argument(help="Task id.")],
+        as_json: JsonFlag = False) -> None:
     """Query a task once and print it."""
     with _client(ctx) as client:
         try:
             task = client.get(task_id)
         except DashScopeError as exc:
             raise _fail(exc) from exc
-        _print({"request_id": task.request_id, "output": task.output, "usage": task.usage})
+        body = {"request_id": task.request_id, "output": task.output, "usage": task.usage}
+        _print(body if as_json else {**task.output, "usage": task.usage, "request_id": task.request_id}, as_json)
 
 
 @task_app.command("wait")
@@ -182,21 +207,23 @@ def wait_cmd(
     ctx: typer.Context,
     task_id: Annotated[str, typer.Argument(help="Task id.")],
     timeout: Annotated[float | None, typer.Option(help="Give up after this many seconds.")] = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Wait for a task with a live status display; exit 0 only when it SUCCEEDED."""
     with _client(ctx) as client:
-        _wait(client, task_id, timeout)
+        _wait(client, task_id, timeout, None, as_json)
 
 
 @task_app.command()
-def cancel(ctx: typer.Context, task_id: Annotated[str, typer.Argument(help="Task id.")]) -> None:
+def cancel(ctx: typer.Context, task_id: Annotated[str, typer.Argument(help="Task id.")],
+           as_json: JsonFlag = False) -> None:
     """Cancel a PENDING task."""
     with _client(ctx) as client:
         try:
             request_id = client.cancel(task_id)
         except DashScopeError as exc:
             raise _fail(exc) from exc
-        _print({"task_id": task_id, "canceled": True, "request_id": request_id})
+        _print({"task_id": task_id, "canceled": True, "request_id": request_id}, as_json)
 
 
 @task_app.command("list")
@@ -205,20 +232,28 @@ def list_cmd(
     status: Annotated[str | None, typer.Option(help="PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED.")] = None,
     model: Annotated[str | None, typer.Option(help="Only this model.")] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many tasks.")] = 20,
+    as_json: JsonFlag = False,
 ) -> None:
-    """List the account's tasks of the last 24 h, newest first."""
+    """List the account's tasks of the last 24 h, newest first (ids in full, whatever the terminal width)."""
     if status is not None and status not in TASK_STATUSES:
         raise typer.BadParameter(f"--status must be one of {', '.join(TASK_STATUSES)}")
-    table = Table("task_id", "model", "status", "created (UTC)")
+    items: list[TaskListItem] = []
     with _client(ctx) as client:
         try:
-            for n, item in enumerate(client.list(status=status, model_name=model)):
-                if n >= limit:
+            for item in client.list(status=status, model_name=model):
+                if len(items) >= limit:
                     break
-                table.add_row(item.task_id, item.model_name, item.status, item.gmt_create.strftime("%Y-%m-%d %H:%M:%S"))
+                items.append(item)
         except DashScopeError as exc:
             raise _fail(exc) from exc
-    _out.print(table)
+    if as_json:
+        _print(items, True)
+        return
+    rows = [("task_id", "model", "status", "created (UTC)")]
+    rows += [(i.task_id, i.model_name, i.status, i.gmt_create.strftime("%Y-%m-%d %H:%M:%S")) for i in items]
+    widths = [max(len(row[c]) for row in rows) for c in range(3)]
+    for row in rows:  # plain columns, never cut: a long line wraps in the terminal instead of losing the id
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
 
 
 @task_app.command()
@@ -226,6 +261,7 @@ def download(
     ctx: typer.Context,
     task_id: Annotated[str, typer.Argument(help="Task id (or a result URL).")],
     dest: Annotated[Path, typer.Option(help="Folder to save into.")] = Path("."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Save a SUCCEEDED task's result files, with a progress bar."""
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
@@ -241,4 +277,4 @@ def download(
             paths = client.download(task_id, dest, progress=progress)
         except DashScopeError as exc:
             raise _fail(exc) from exc
-    _print([str(p) for p in paths])
+    _print([str(p) for p in paths], as_json)

@@ -1,20 +1,51 @@
-"""The `dashscope-mock` command: `serve`, plus the client commands under `task`."""
+"""The `dashscope-mock` command: `serve`, plus the client commands under `task`.
+
+Every `serve` option can also come from a `DASHSCOPE_MOCK_<OPTION>` environment variable (the flag wins). A bad
+value or a missing file is one line on stderr and exit 2; a port that cannot be bound is one line and exit 1.
+The banner is printed only once the socket is bound.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
+import sqlite3
 import sys
+import tempfile
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
-import uvicorn
+import yaml
+
+try:  # typer >= 0.2x vendors its own click, older releases use click itself
+    from typer._click import exceptions as cx  # type: ignore[attr-defined,unused-ignore]
+except ImportError:  # pragma: no cover
+    from click import exceptions as cx  # type: ignore[no-redef,unused-ignore]
 
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
+ENV = "DASHSCOPE_MOCK_"
+
+
+class Profile(StrEnum):
+    """The `--profile` choices."""
+
+    dev = "dev"
+    faithful = "faithful"
+
+
+class Validation(StrEnum):
+    """The `--validation` choices."""
+
+    faithful = "faithful"
+    strict = "strict"
 
 
 def _print_version(value: bool) -> None:
@@ -34,82 +65,243 @@ def _group(
     """An offline twin of DashScope's asynchronous AIGC API (keeps `serve` a subcommand)."""
 
 
+def _check_store(value: str) -> str:
+    if value == "memory" or (value.startswith("redis://") and len(value) > len("redis://")):
+        return value
+    if value.startswith("sqlite:") and value.removeprefix("sqlite:"):
+        folder = Path(value.removeprefix("sqlite:")).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise typer.BadParameter(f"the folder {folder} does not exist")
+        return value
+    raise typer.BadParameter(f"{value!r} is not a store: use memory, sqlite:PATH or redis://HOST:PORT/DB")
+
+
+def _check_scale(value: float) -> float:
+    if not 0 < value <= 1e6:  # also refuses nan and inf
+        raise typer.BadParameter(f"{value} is not in (0, 1e6]")
+    return value
+
+
+def _check_keys(value: Path | None) -> Path | None:
+    if value is not None:
+        try:
+            data = yaml.safe_load(value.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise typer.BadParameter(f"cannot read {value}: {' '.join(str(exc).split())}") from exc
+        if data is not None and not isinstance(data, dict):
+            raise typer.BadParameter(f"{value} must hold a mapping (accounts:, blocked_keys:, only_listed:)")
+    return value
+
+
+def _check_public_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise typer.BadParameter(f"{value!r} is not an http(s) URL such as http://mock.internal:8089")
+    return value.rstrip("/")
+
+
+def _scenario_entries(path: Path) -> list[Any]:
+    """The entries of a scenarios file: a YAML/JSON list of POST /__mock/scenarios bodies, or `scenarios: [...]`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise typer.BadParameter(f"cannot read {path}: {' '.join(str(exc).split())}",
+                                 param_hint="'--scenarios'") from exc
+    if isinstance(data, dict) and set(data) == {"scenarios"}:
+        data = data["scenarios"]
+    if not isinstance(data, list):
+        raise typer.BadParameter(f"{path} must hold a list of scenarios (or scenarios: [...])",
+                                 param_hint="'--scenarios'")
+    return data
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on (host, port); a one-line error and exit 1 when that is impossible."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        typer.echo(f"dashscope-mock serve: error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from exc
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        typer.echo(f"dashscope-mock serve: error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from exc
+    return sock
+
+
+def _public_host(host: str) -> str:
+    """The host a client on this machine uses for the bound address: wildcards become loopback."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _token_note(given: bool, token: str, port: int, data_dir: Path | None) -> tuple[str, Path | None]:
+    """Where to read the admin token: the caller's own value, or a private file (never the token in the log,
+    since start-up banners end up in CI logs); GET /__mock/token answers it on loopback too."""
+    if given:
+        return "X-Mock-Admin-Token: the --admin-token value", None
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / "admin-token"
+    else:
+        path = Path(tempfile.gettempdir()) / f"dashscope-mock-{port}.admin-token"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(token + "\n")
+    return f"X-Mock-Admin-Token: the token in {path}, or GET /__mock/token from this machine", path
+
+
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8089,
-    profile: Annotated[str, typer.Option(help="dev (fast, strict) or faithful (documented behaviour).")] = "dev",
-    validation: Annotated[str | None, typer.Option(help="faithful or strict (default: the profile's).")] = None,
-    time_scale: Annotated[float, typer.Option(help="Virtual seconds per real second.")] = 1.0,
-    seed: Annotated[int | None, typer.Option(help="Make ids, timings and URLs reproducible.")] = None,
-    keys: Annotated[Path | None, typer.Option(help="Keys file: keys -> accounts, regions, states.")] = None,
-    store: Annotated[str, typer.Option(help="memory or sqlite:PATH")] = "memory",
-    admin_token: Annotated[str | None, typer.Option(help="Token for /__mock/* from non-loopback hosts.")] = None,
-    limits: Annotated[bool | None, typer.Option(help="Concurrency lanes and rate limits (default: profile's).")] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.", envvar=ENV + "HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).", envvar=ENV + "PORT",
+                                      min=0, max=65535)] = 8089,
+    profile: Annotated[Profile, typer.Option(
+        help="dev (fast, strict) or faithful (documented behaviour).", envvar=ENV + "PROFILE")] = Profile.dev,
+    validation: Annotated[Validation | None, typer.Option(
+        help="faithful or strict (default: the profile's).", envvar=ENV + "VALIDATION")] = None,
+    time_scale: Annotated[float, typer.Option(help="Virtual seconds per real second (> 0).",
+                                              envvar=ENV + "TIME_SCALE", callback=_check_scale)] = 1.0,
+    seed: Annotated[int | None, typer.Option(help="Make ids, timings and URLs reproducible.",
+                                             envvar=ENV + "SEED")] = None,
+    keys: Annotated[Path | None, typer.Option(
+        help="Keys file: keys -> accounts, regions, states.", envvar=ENV + "KEYS", exists=True, dir_okay=False,
+        readable=True, callback=_check_keys)] = None,
+    store: Annotated[str, typer.Option(help="memory, sqlite:PATH or redis://HOST:PORT/DB", envvar=ENV + "STORE",
+                                       callback=_check_store)] = "memory",
+    admin_token: Annotated[str | None, typer.Option(help="Token for /__mock/* from non-loopback hosts.",
+                                                    envvar=ENV + "ADMIN_TOKEN", show_default=False)] = None,
+    limits: Annotated[bool | None, typer.Option(help="Concurrency lanes and rate limits (default: profile's).",
+                                                envvar=ENV + "LIMITS")] = None,
     message_suffix: Annotated[bool, typer.Option(
-        help="End error messages with ' For details, see: <doc-url>', as the service does since 2025.")] = False,
-    data_dir: Annotated[Path | None, typer.Option(help="Keep uploaded files here instead of in memory.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).")] = 1,
+        help="End error messages with ' For details, see: <doc-url>', as the service does since 2025.",
+        envvar=ENV + "MESSAGE_SUFFIX")] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Keep uploaded files here instead of in memory.",
+                                                  envvar=ENV + "DATA_DIR", file_okay=False)] = None,
+    public_url: Annotated[str | None, typer.Option(
+        help="Root of result and upload URLs, e.g. http://mock.internal:8089 (default: the bound address, "
+             "0.0.0.0 as 127.0.0.1).", envvar=ENV + "PUBLIC_URL", callback=_check_public_url)] = None,
+    scenarios: Annotated[Path | None, typer.Option(
+        help="YAML/JSON list of scenarios to queue at start, each like a POST /__mock/scenarios body.",
+        envvar=ENV + "SCENARIOS", exists=True, dir_okay=False, readable=True)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet/--no-quiet", "-q",
+                                        help="No request log (one line per request on stderr).",
+                                        envvar=ENV + "QUIET")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).",
+                                         envvar=ENV + "WORKERS")] = 1,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import is_shared
 
     if workers > 1 and not is_shared(store):
         raise typer.BadParameter(f"{workers} workers would each hold their own tasks: with --workers > 1 use "
-                                 "--store redis://HOST:PORT/DB", param_hint="--workers")
+                                 "--store redis://HOST:PORT/DB", param_hint="'--workers'")
+    from .domain.scenarios import ScenarioError
     from .http.app import create_app
+    from .http.requestlog import RequestLog
 
-    settings = Settings.for_profile(profile, validation=validation, time_scale=time_scale, seed=seed,
-                                    keys_file=keys, store=store, admin_token=admin_token, limits=limits,
-                                    result_host=f"http://{host}:{port}", message_suffix=message_suffix,
-                                    data_dir=data_dir)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    application = create_app(settings)
+    entries = _scenario_entries(scenarios) if scenarios is not None else []
+    sock = _bind(host, port)
+    base = f"http://{_public_host(host)}:{sock.getsockname()[1]}"
+    request_log = None if quiet else RequestLog(sys.stderr)
+    try:
+        settings = Settings.for_profile(profile.value, validation=validation and validation.value,
+                                        time_scale=time_scale, seed=seed, keys_file=keys, store=store,
+                                        admin_token=admin_token, limits=limits,
+                                        result_host=public_url or base, upload_host=public_url,
+                                        message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet)
+        application = create_app(settings, request_log)
+        application.state.twin.scenarios.add_entries(entries)
+    except ScenarioError as exc:
+        sock.close()
+        raise typer.BadParameter(str(exc), param_hint="'--scenarios'") from exc
+    except (ValueError, TypeError, AttributeError, OSError, sqlite3.Error) as exc:  # a keys file's inner shape
+        sock.close()
+        raise cx.UsageError(f"cannot start: {exc}") from exc
     twin = application.state.twin
-    base = f"http://{host}:{port}"
-    # the token itself is never printed: start-up banners end up in CI logs
-    where = f"curl {base}/__mock/token from this machine"
-    if data_dir is not None:
-        token_file = Path(data_dir) / "admin-token"
-        token_file.parent.mkdir(parents=True, exist_ok=True)
-        token_file.touch(mode=0o600)
-        token_file.write_text(twin.admin_token + "\n", encoding="utf-8")
-        where += f", or read {token_file}"
+    note, token_file = _token_note(admin_token is not None, twin.admin_token, sock.getsockname()[1], data_dir)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", stream=sys.stderr)
     typer.echo(
-        f"dashscope-mock {profile} profile ({settings.validation} validation), {len(twin.registry.models)} models\n"
+        f"dashscope-mock {profile.value} profile ({settings.validation} validation), "
+        f"{len(twin.registry.models)} models, {len(entries)} queued scenario(s), listening on {base}\n"
         f"  export DASHSCOPE_HTTP_BASE_URL={base}/api/v1\n"
         f"  export DASHSCOPE_API_KEY=sk-anything\n"
         f"  board: {base}/__mock/ui   API docs: {base}/docs\n"
-        f"  admin: {base}/__mock/health from loopback; elsewhere send X-Mock-Admin-Token ({where})",
+        f"  admin: {base}/__mock/health (loopback, or {note})",
         err=True,
     )
     if workers > 1:
-        _serve_workers(replace(settings, admin_token=twin.admin_token), host, port, workers)
-        return
-    config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="off")
+        bound = sock.getsockname()[1]
+        sock.close()  # uvicorn's supervisor binds the same address for its workers
+        _serve_workers(replace(settings, admin_token=twin.admin_token), host, bound, workers)
+    else:
+        _run(application, sock)
+    if request_log is not None:
+        request_log.close()
+    if token_file is not None:
+        token_file.unlink(missing_ok=True)
+
+
+def _run(application: Any, sock: socket.socket) -> None:
+    """uvicorn on the bound socket until SIGINT/SIGTERM."""
+    import uvicorn
+
+    config = uvicorn.Config(application, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
-    server.run()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
-    """N uvicorn workers on one socket, each building its twin from `settings` (one admin token for all)."""
-    import os
+    """N uvicorn workers on one address, each building its twin from `settings` (one admin token for all)."""
+    import uvicorn
 
-    from .http.workers import ENV, FACTORY, settings_to_env
+    from .http.workers import ENV as WORKER_ENV
+    from .http.workers import FACTORY, settings_to_env
 
-    os.environ[ENV] = settings_to_env(settings)
+    os.environ[WORKER_ENV] = settings_to_env(settings)
     uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning",
                 access_log=False, lifespan="off")
 
 
+def _one_line(exc: cx.ClickException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "dashscope-mock"
+    hint = f" (see {where} --help)" if isinstance(exc, cx.UsageError) else ""
+    return f"{where}: error: {' '.join(exc.format_message().split())}{hint}"
+
+
 def main() -> None:
-    """Entry point of the `dashscope-mock` script."""
+    """Entry point of the `dashscope-mock` script: usage errors are one line on stderr, exit 2."""
     try:
         from clients.cli import task_app  # type: ignore[import-not-found,unused-ignore]
 
         app.add_typer(task_app, name="task", help="Create, wait for and download tasks (the reference client).")
     except ImportError:  # the client CLI is optional for the server
         pass
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except cx.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except cx.ClickException as exc:
+        typer.echo(_one_line(exc), err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -9,13 +9,15 @@
 Every test gets a fresh twin (its own clock, tasks, scenarios and journal). One loopback socket per process
 (so one per xdist worker) serves whichever twin is current: it is bound when a test first asks for the
 fixture, and the server behind it starts on the first connection, so tests that only use the in-process
-transports never start one. Configure a test with `@pytest.mark.dashscope_mock(profile="faithful", ...)`.
+transports never start one. Configure a test with `@pytest.mark.dashscope_mock(profile="faithful", ...)`;
+`scenarios=[...]` queues scenarios before the test, and a scenario the test queued (by the marker or the handle)
+that no create took fails the test at teardown, unless the marker says `allow_unused_scenarios=True`.
 The handle and its pieces live in `mockserver.testing`; this module holds only the marker and the fixtures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -25,13 +27,26 @@ from .domain.task import TERMINAL
 from .settings import Settings
 from .testing import DashScopeMock, LazySocketServer, Poll, WireRecord
 
+_CALL_FAILED = pytest.StashKey[bool]()
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the `dashscope_mock` marker."""
     config.addinivalue_line(
         "markers",
-        "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', **settings): configure the "
-        "dashscope_mock fixture for this test (any mockserver Settings field, e.g. frozen=True, time_scale=10)")
+        "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
+        "allow_unused_scenarios=False, **settings): configure the dashscope_mock fixture for this test (any "
+        "mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Note on the item whether its call phase failed (the fixture reports unused scenarios only if not)."""
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed:
+        item.stash[_CALL_FAILED] = True
+    return report
 
 
 def _worker_id(config: pytest.Config) -> str:
@@ -62,6 +77,8 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     worker = _worker_id(request.config)
     api_key = str(options.pop("api_key", None) or f"sk-mock-{worker}")
     sdk_sleep = str(options.pop("sdk_sleep", "virtual"))
+    scenarios = list(options.pop("scenarios", None) or [])
+    allow_unused = bool(options.pop("allow_unused_scenarios", False))
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
@@ -70,9 +87,17 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep)
     mock.activate()
     try:
+        if scenarios:
+            mock.queue_scenarios(scenarios)  # a ScenarioError here names the bad code or model
         yield mock
+        unused = [] if allow_unused or request.node.stash.get(_CALL_FAILED, False) else mock.unused_scenarios()
     finally:
         mock.close()
+    if unused:
+        pytest.fail(f"dashscope_mock: {len(unused)} queued scenario(s) never used (no create matched): "
+                    + "; ".join(f"{u['scenario']!r} model={u['model']}" for u in unused)
+                    + ". Mark the test dashscope_mock(allow_unused_scenarios=True) if that is expected.",
+                    pytrace=False)
 
 
 __all__ = ["TERMINAL", "DashScopeMock", "LazySocketServer", "Poll", "WireRecord"]

@@ -26,6 +26,7 @@ class Settings:
     spec_path: Path = SPEC_PATH
     admin_token: str | None = None
     result_host: str | None = None  # host of result URLs; None = the mock itself
+    upload_host: str | None = None  # root of the upload policy's upload_host; None = the URL the client called
     data_dir: Path | None = None
     query_qps: float = 20.0  # per account, shared by get, list and cancel (docs/behaviour.md §3.1)
     task_ttl_s: float = 86400.0  # tasks answer UNKNOWN after 24 h (§2.1)

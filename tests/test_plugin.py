@@ -74,7 +74,7 @@ def test_clock_controls(dashscope_mock: DashScopeMock) -> None:
     assert dashscope_mock.clock.frozen
 
 
-@pytest.mark.dashscope_mock(frozen=True)
+@pytest.mark.dashscope_mock(frozen=True, allow_unused_scenarios=True)  # the t2i scenario is never taken
 def test_scenario_helpers(dashscope_mock: DashScopeMock) -> None:
     dashscope_mock.reject_next("Throttling.RateQuota", model="wan2.2-t2v-plus")
     dashscope_mock.fail_next("DataInspectionFailed", "flagged", pending_polls=1)

@@ -8,8 +8,8 @@ from the store URL, in one place. Nothing in domain/ imports a Redis client.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from .journal import Poll
@@ -66,6 +66,12 @@ class ScenarioBackend(Protocol):
 
     def listed(self) -> list[QueuedScenario]:
         """The queue, first first."""
+
+    def check(self, scenario: Scenario, model: str | None = None) -> Scenario:
+        """`scenario` if the spec knows its code and model; else ScenarioError (domain/scenarios.py)."""
+
+    def add_entries(self, entries: Iterable[Mapping[str, Any] | str]) -> list[QueuedScenario]:
+        """Queue entries shaped like `POST /__mock/scenarios` bodies; all or none."""
 
     def remove(self, item_id: int) -> bool:
         """Drop one queued scenario by id; False when there is none."""

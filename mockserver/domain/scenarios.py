@@ -5,12 +5,16 @@ Forms (one string, comma-separated steps, the last one terminal):
   poll-counted  pending*2,running*3,succeeded
   terminal      succeeded | succeeded(failed_items=1) | failed | failed(CODE) | failed(CODE,"message")
   on create     reject(Throttling.RateQuota)  -> the create itself answers that catalogue error
+
+`ScenarioQueue.check` is the one place a scenario is held against the spec (its code must be in the error
+catalogue, its model must exist): the header, the admin API, `serve --scenarios` and the fixture all go through it.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,16 +138,68 @@ class QueuedScenario:
                 "api_key": "sk-***" if self.api_key else None, "times": self.times}
 
 
-@dataclass
-class ScenarioQueue:
-    """FIFO of admin scenarios; a create consumes the first one that matches."""
+_ENTRY_KEYS = frozenset({"scenario", "model", "api_key", "times"})
 
+
+class CheckedScenarios:
+    """What every scenario queue shares: scenarios are checked against the spec before they are used or queued.
+
+    `codes` and `models` are what the spec knows (the error catalogue, the model registry). The memory queue below
+    and the Redis one (store/redis_state.py) both inherit this, so every entry point gets the same check.
+    """
+
+    codes: Container[str]
+    models: Container[str]
+
+    def check(self, scenario: Scenario, model: str | None = None) -> Scenario:
+        """`scenario` itself if its code is a catalogue code and `model` (if any) exists; else ScenarioError."""
+        if scenario.code is not None and scenario.code not in self.codes:
+            raise ScenarioError(f"{scenario.code} is not a code in the spec's error catalogue "
+                                f"(x-dashscope-errors), in {scenario.text!r}")
+        if model is not None and model not in self.models:
+            raise ScenarioError(f"no model {model!r} in the spec, for scenario {scenario.text!r}")
+        return scenario
+
+    def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
+        """Queue a checked scenario; `times` creates will take it."""
+        raise NotImplementedError
+
+    def add_entries(self, entries: Iterable[Mapping[str, Any] | str]) -> list[QueuedScenario]:
+        """Queue entries shaped like `POST /__mock/scenarios` bodies (or bare DSL strings); all or none."""
+        checked = [self._entry(entry) for entry in entries]
+        return [self.add(*args) for args in checked]
+
+    def _entry(self, entry: Mapping[str, Any] | str) -> tuple[Scenario, str | None, str | None, int]:
+        if isinstance(entry, str):
+            entry = {"scenario": entry}
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("scenario"), str):
+            raise ScenarioError(f"a scenario entry needs a 'scenario' string: {entry!r}")
+        unknown = set(entry) - _ENTRY_KEYS
+        if unknown:
+            raise ScenarioError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))} in scenario entry "
+                                f"{entry!r}: use {', '.join(sorted(_ENTRY_KEYS))}")
+        model, api_key, times = entry.get("model"), entry.get("api_key"), entry.get("times", 1)
+        if (model is not None and not isinstance(model, str)) or (api_key is not None and not isinstance(api_key, str)):
+            raise ScenarioError(f"model and api_key must be strings in {entry!r}")
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            raise ScenarioError(f"times must be a positive integer in {entry!r}")
+        scenario = parse(entry["scenario"])
+        return self.check(scenario, model), model, api_key, times
+
+
+@dataclass
+class ScenarioQueue(CheckedScenarios):
+    """FIFO of admin scenarios in this process; a create consumes the first one that matches."""
+
+    codes: Container[str] = field(default_factory=frozenset)
+    models: Container[str] = field(default_factory=frozenset)
     items: list[QueuedScenario] = field(default_factory=list)
     _next: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
-        """Queue a scenario; `times` creates will take it."""
+        """Queue a scenario (checked first); `times` creates will take it."""
+        self.check(scenario, model)
         with self._lock:
             item = QueuedScenario(scenario, model, api_key, min(max(1, times), MAX_TIMES), self._next)
             self._next += 1

@@ -63,7 +63,7 @@ def build_state(settings: Settings) -> Twin:
     spec = load_spec(settings.spec_path)
     registry = Registry(spec)
     catalog = ErrorCatalog.from_spec(spec.doc)
-    shared = open_state(settings, catalog)
+    shared = open_state(settings, catalog, registry.models)
     clock = shared.clock
     if settings.seed is not None:
         secret = str(settings.seed).encode()

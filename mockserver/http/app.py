@@ -26,6 +26,7 @@ from .access import Access, hostname
 from .admin_api import Gate, build_admin
 from .gateway import Gateway
 from .guard import Guard, Reply, Seen
+from .requestlog import RequestLog
 from .results_api import ResultsApi
 from .results_api import routes as result_routes
 from .tasks_api import TasksApi
@@ -39,10 +40,10 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
     return Response(orjson.dumps(body), status_code=status, media_type=JSON, headers=headers)
 
 
-def create_app(settings: Settings | None = None) -> Gateway:
-    """The ASGI app of one twin (its state is `app.state.twin`)."""
+def create_app(settings: Settings | None = None, request_log: RequestLog | None = None) -> Gateway:
+    """The ASGI app of one twin (its state is `app.state.twin`); `request_log` gets a line per request."""
     twin = build_state(settings or Settings.for_profile("dev"))
-    guard = Guard(twin)
+    guard = Guard(twin, request_log)
     signer = UrlSigner(twin.url_secret)
     renderer = Renderer(twin.tasks, twin.catalog, signer, twin.settings)
 

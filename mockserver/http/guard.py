@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,7 @@ import orjson
 from ..domain.state import Twin
 from ..spec.catalog import DashScopeError
 from ..wire.envelope import error_body
-from .requestlog import log_request
+from .requestlog import RequestLog
 
 log = logging.getLogger("dashscope_mock")
 
@@ -42,8 +43,9 @@ Produce = Callable[[str], Awaitable[Reply]]
 class Guard:
     """Runs a handler with the request id, faults, envelope, 500 fallback and log line every endpoint gets."""
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, twin: Twin, request_log: RequestLog | None = None) -> None:
         self.twin = twin
+        self.log = request_log if twin.settings.log_requests else None
         self.suffix = twin.catalog.doc_link if twin.settings.message_suffix else ""
 
     async def _fault(self, kind: str, task_id: str | None) -> None:
@@ -60,6 +62,7 @@ class Guard:
     async def run(self, kind: str, method: str, path: str, seen: Seen,
                   produce: Produce) -> tuple[int, bytes, dict[str, str]]:
         """(status, JSON bytes, headers) of one request; `produce(request_id)` builds the success reply."""
+        started = time.perf_counter()
         request_id = self.twin.ids.uuid()
         try:
             if self.twin.faults.active:
@@ -74,5 +77,6 @@ class Guard:
             internal = self.twin.catalog.error("InternalError")
             status, headers = internal.status, {"x-request-id": request_id}
             payload = orjson.dumps(error_body(internal, request_id))
-        log_request(self.twin.settings.log_requests, method, path, seen.model, status, seen.task_id)
+        if self.log is not None:
+            self.log.line(request_id, method, path, seen.model, status, seen.task_id, started)
         return status, payload, headers

@@ -95,14 +95,12 @@ class TasksApi:
             return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
         header = call.headers.get("x-mock-scenario")
         try:
-            scenario = parse(header) if header else self.scenarios.take(profile.name, who.api_key)
+            scenario = self.scenarios.check(parse(header)) if header else self.scenarios.take(profile.name,
+                                                                                                who.api_key)
         except ScenarioError as exc:
             raise self.catalog.error("InvalidParameter", f"X-Mock-Scenario: {exc}") from exc
         if scenario is not None and scenario.final == "REJECT":
-            code = scenario.code or "InternalError"
-            if code not in self.catalog:
-                raise self.catalog.error("InvalidParameter", f"X-Mock-Scenario: {code} is not a catalogue code")
-            raise self.catalog.error(code, scenario.message)
+            raise self.catalog.error(scenario.code or "InternalError", scenario.message)
         report = self.inputs.check(profile, body, who.account, call.headers, call.body)
         self.tasks.validate_at_submit(profile, body)
         task = self.tasks.create(account=who.account, key_id=who.key_id, profile=profile, body=body,

@@ -49,7 +49,8 @@ class UploadsApi:
         # 100 QPS per (account, model), not adjustable (docs/behaviour.md §4.2)
         if twin.settings.limits and not twin.rates.allow(("upload", caller.account, model), 100):
             raise twin.catalog.error("Throttling.RateQuota")
-        data = twin.uploads.issue(caller.account, model, request_id, twin.clock.now(), str(request.base_url))
+        data = twin.uploads.issue(caller.account, model, request_id, twin.clock.now(),
+                                   twin.settings.upload_host or str(request.base_url))
         return Reply({"data": data, "request_id": request_id}, headers={"x-request-id": request_id})
 
     async def post_object(self, request: Request) -> Response:

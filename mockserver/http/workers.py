@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,11 @@ def settings_from_env(text: str) -> Settings:
 def app_from_env() -> Gateway:
     """The app of one worker, built from the settings the parent put in the environment."""
     from .app import create_app
+    from .requestlog import RequestLog
 
     text = os.environ.get(ENV)
     if not text:
         raise RuntimeError(f"{ENV} is not set: start workers with `dashscope-mock serve --workers N`")
-    return create_app(settings_from_env(text))
+    settings = settings_from_env(text)
+    # each worker writes its own request lines, as a single `serve` does (unless --quiet)
+    return create_app(settings, RequestLog(sys.stderr) if settings.log_requests else None)

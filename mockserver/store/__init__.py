@@ -81,10 +81,11 @@ class Backends:
     refresh: Callable[[], None]  # re-read shared state that replicas cache (call as each request starts)
 
 
-def open_state(settings: Settings, codes: Container[str] | None = None) -> Backends:
+def open_state(settings: Settings, codes: Container[str] = frozenset(),
+               models: Container[str] = frozenset()) -> Backends:
     """The backends for `settings.store`: in-process objects for memory and SQLite, Redis for redis://.
 
-    `codes` are the error codes a fault plan may name (the catalogue's).
+    `codes` and `models` are what fault plans and scenarios may name (the catalogue's codes, the spec's models).
     """
     plan = FaultPlan.from_dict(settings.faults) if settings.faults else None
     if not is_shared(settings.store):
@@ -92,7 +93,7 @@ def open_state(settings: Settings, codes: Container[str] | None = None) -> Backe
             tasks=open_store(settings.store),
             clock=VirtualClock(settings.time_scale, settings.start_time, settings.frozen),
             faults=Faults(plan, codes), journal=Journal(), lanes=Lanes(), rates=RateWindows(),
-            scenarios=ScenarioQueue(),
+            scenarios=ScenarioQueue(codes, models),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
             secrets=MemorySecrets(), refresh=_no_refresh,
         )
@@ -108,7 +109,7 @@ def open_state(settings: Settings, codes: Container[str] | None = None) -> Backe
     return Backends(
         tasks=RedisStore(client, prefix, gc), clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc),
         lanes=RedisLanes(client, prefix, gc), rates=RedisRates(client, prefix),
-        scenarios=RedisScenarios(client, prefix), marks=RedisMarks(client, prefix),
+        scenarios=RedisScenarios(client, prefix, codes, models), marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
         secrets=RedisSecrets(client, prefix), refresh=Refresher(client, clock, faults),
     )

@@ -11,13 +11,13 @@ import itertools
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import orjson
 import redis
 
 from ..domain.journal import Poll
-from ..domain.scenarios import QueuedScenario, Scenario, parse
+from ..domain.scenarios import CheckedScenarios, QueuedScenario, Scenario, parse
 from .redis_tasks import text
 
 _PER_TASK = 500  # polls remembered per task, as in memory
@@ -156,15 +156,17 @@ class RedisRates:
             self.r.delete(*keys)
 
 
-class RedisScenarios:
+class RedisScenarios(CheckedScenarios):
     """The scenario queue as a Redis list; a use is taken by one create only (one Lua script)."""
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, codes: Container[str], models: Container[str]) -> None:
         self.r, self.key = client, f"{prefix}scenarios"
         self._take = client.register_script(_TAKE)
+        self.codes, self.models = codes, models
 
     def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
-        """Queue a scenario for every replica; `times` creates will take it."""
+        """Queue a checked scenario for every replica; `times` creates will take it."""
+        self.check(scenario, model)
         item = QueuedScenario(scenario, model, api_key, max(1, times), int(self.r.incr(self.key + ":n")))
         self.r.rpush(self.key, orjson.dumps({"id": item.id, "scenario": scenario.text, "model": model,
                                              "api_key": api_key, "times": item.times}))

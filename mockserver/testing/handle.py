@@ -86,6 +86,7 @@ class DashScopeMock:
         self._patches: list[Patches] = []
         self._closers: list[Any] = []
         self._http: httpx.Client | None = None
+        self._queued: list[tuple[int, int, dict[str, Any]]] = []  # what this handle queued, for `unused_scenarios`
 
     # -- where to reach it
 
@@ -220,7 +221,22 @@ class DashScopeMock:
         from ..domain.scenarios import parse
 
         item = self.twin.scenarios.add(parse(scenario), model, api_key, times)
+        self._queued.append((item.id, item.times, item.view()))
         return item.view()
+
+    def queue_scenarios(self, entries: list[dict[str, Any] | str]) -> list[dict[str, Any]]:
+        """Queue entries shaped like `POST /__mock/scenarios` bodies (or bare DSL strings); all or none."""
+        items = self.twin.scenarios.add_entries(entries)
+        self._queued.extend((item.id, item.times, item.view()) for item in items)
+        return [item.view() for item in items]
+
+    def unused_scenarios(self) -> list[dict[str, Any]]:
+        """The scenarios this handle queued that are still queued and that no create has taken yet.
+
+        Works on every store: an entry still in the queue with all of the uses it was queued with was never taken.
+        """
+        still = {item.id: item.times for item in self.twin.scenarios.listed()}
+        return [view for item_id, times, view in self._queued if still.get(item_id) == times]
 
     def fail_next(self, code: str = "InternalError", message: str | None = None, *, model: str | None = None,
                   pending_polls: int = 0) -> dict[str, Any]:
