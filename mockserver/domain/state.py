@@ -10,6 +10,7 @@ from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
 from ..spec.profiles import Registry
 from ..store import open_store
+from ..store.base import TaskStore
 from .accounts import KeyBook
 from .clock import VirtualClock
 from .downloads import DownloadMarks
@@ -55,17 +56,41 @@ class Twin:
             self.downloads.clear()
 
 
+def stored_secret(store: TaskStore, name: str) -> bytes:
+    """The store's secret `name`, made (random, 32 bytes) and persisted on first use.
+
+    Secrets never come from `--seed`: a seed is for reproducible ids and timings, and anyone may read it;
+    a signature must not be forgeable from it (README "Reliability").
+    """
+    value = store.meta_get(name)
+    if value is None:
+        value = secrets.token_hex(32)
+        store.meta_set(name, value)
+    return bytes.fromhex(value)
+
+
+def start_epoch(store: TaskStore) -> int:
+    """How many times this store was started before (0 for a fresh one); counts this start."""
+    try:
+        epoch = int(store.meta_get("ids.epoch") or 0)
+    except ValueError:
+        epoch = 0
+    store.meta_set("ids.epoch", str(epoch + 1))
+    return epoch
+
+
 def build_state(settings: Settings) -> Twin:
     """Wire spec -> registry -> store -> task book for `settings`."""
     spec = load_spec(settings.spec_path)
     registry = Registry(spec)
     catalog = ErrorCatalog.from_spec(spec.doc)
-    clock = VirtualClock(settings.time_scale, settings.start_time, settings.frozen)
-    secret = str(settings.seed).encode() if settings.seed is not None else secrets.token_bytes(32)
-    ids = Ids(settings.seed)
+    store = open_store(settings.store)
+    clock = VirtualClock.resume(store.meta_get("clock"), settings.time_scale, settings.start_time, settings.frozen,
+                                persist=lambda doc: store.meta_set("clock", doc))
+    ids = Ids(settings.seed, start_epoch(store))
     journal = Journal()
-    tasks = TaskBook(spec, registry, open_store(settings.store), clock, settings, catalog, ids, journal)
-    uploads = Uploads(b"dashscope-mock-oss:" + secret, settings, catalog)
+    tasks = TaskBook(spec, registry, store, clock, settings, catalog, ids, journal)
+    uploads = Uploads(b"dashscope-mock-oss:" + stored_secret(store, "secret.upload"), settings, catalog)
     downloads = DownloadMarks()
     return Twin(
         settings=settings, spec=spec, registry=registry, catalog=catalog, clock=clock, ids=ids,
@@ -73,5 +98,5 @@ def build_state(settings: Settings) -> Twin:
         scenarios=ScenarioQueue(), faults=Faults(FaultPlan.from_dict(settings.faults) if settings.faults else None),
         rates=RateWindows(), uploads=uploads, downloads=downloads,
         inputs=InputChecker(spec, catalog, settings, clock, uploads, downloads),
-        url_secret=b"dashscope-mock:" + secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),
+        url_secret=b"dashscope-mock:" + stored_secret(store, "secret.url"), admin_token=settings.admin_token or secrets.token_urlsafe(16),
     )

@@ -18,7 +18,7 @@ from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec
 from ..spec.profiles import ModelProfile, Registry
-from ..store.base import TaskStore
+from ..store.base import TaskExists, TaskStore
 from . import media
 from .clock import VirtualClock, parse_list_time
 from .ids import Ids
@@ -29,6 +29,12 @@ from .task import TERMINAL, Task
 from .validation import RequestValidator
 
 _MAX_PAGE_NO = 2**31 - 1  # a Java int on the real service; larger ones broke the JSON encoder (Schemathesis)
+_PUT_TRIES = 8  # a taken id (a restarted seeded twin) is retried with a fresh one; the last try is random
+# A filtered list (status, model_name) cannot be counted from an index: a status is a function of the plan
+# and the clock. The scan of such a list stops after this many tasks of the window, newest first, and
+# `total` counts the matches among them (README "Reliability"). Unfiltered lists are counted by the store.
+LIST_SCAN_MAX = 10_000
+SYNC = "#sync"  # synchronous generations are stored under "<account>#sync": never listed, never counted
 _STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL})  # the list API's `status` filter values (§3.2)
 
 
@@ -126,13 +132,24 @@ class TaskBook:
         else:
             scheduled = ready
         task = Task(
-            task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
+            task_id="", account=account, key_id=key_id, model=profile.name,
             request_id=request_id, body=raw if raw is not None else _compact(body), submit=now, scheduled=scheduled,
             end=scheduled + run_s, final=final, code=code, message=message, failed_items=failed_items,
             poll_plan=poll_plan, extra={"input_duration": input_duration} if input_duration else None,
         )
-        self.store.put(task)
+        self._insert(task)
         return task
+
+    def _insert(self, task: Task) -> None:
+        """Store a new task under a fresh id: never over a stored task, whatever the seed (TaskExists: retry)."""
+        for attempt in range(_PUT_TRIES):
+            task.task_id = self.ids.uuid(fresh=attempt == _PUT_TRIES - 1)
+            try:
+                self.store.put(task)
+                return
+            except TaskExists:
+                continue
+        raise self.catalog.error("InternalError")
 
     def create_finished(self, *, account: str, key_id: str, profile: ModelProfile, body: Mapping[str, Any],
                         request_id: str, input_duration: float | None = None) -> Task:
@@ -143,10 +160,10 @@ class TaskBook:
         """
         self.validate_now(profile, body)
         now = self.clock.now()
-        task = Task(task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
+        task = Task(task_id="", account=account + SYNC, key_id=key_id, model=profile.name,
                     request_id=request_id, body=_compact(body), submit=now, scheduled=now, end=now,
                     final="SUCCEEDED", extra={"sync": True, "input_duration": input_duration})
-        self.store.put(task)
+        self._insert(task)
         return task
 
     def _timing(self, profile: ModelProfile) -> tuple[float, float]:
@@ -219,7 +236,7 @@ class TaskBook:
     def get(self, account: str, task_id: str) -> Task | None:
         """The task if it exists, belongs to `account` and has not expired."""
         task = self.store.get(task_id)
-        if task is None or task.account != account:
+        if task is None or (task.account != account and task.account != account + SYNC):
             return None
         if self.clock.now() >= task.submit + self.settings.task_ttl_s:
             return None
@@ -230,13 +247,15 @@ class TaskBook:
         return self.store.get(task_id)
 
     def of_account(self, account: str, limit: int = 100) -> list[Task]:
-        """The account's newest stored tasks (admin and test views)."""
-        rows = []
-        for task in self.store.by_account(account, 0, self.clock.now() + 1e9):
-            rows.append(task)
-            if len(rows) >= limit:
-                break
-        return rows
+        """The account's newest stored tasks, synchronous generations included (admin and test views)."""
+        rows: list[Task] = []
+        for key in (account, account + SYNC):
+            for task in self.store.by_account(key, 0, math.inf):
+                rows.append(task)
+                if len(rows) >= limit:
+                    break
+        rows.sort(key=lambda t: t.submit, reverse=True)
+        return rows[:limit]
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every poll the task got."""
@@ -295,19 +314,36 @@ class TaskBook:
         status_filter = params.get("status")
         model_filter = params.get("model_name")
         id_filter = params.get("task_id")
-        rows = []
-        for task in self.store.by_account(account, since, until):
-            if task.extra and task.extra.get("sync"):
-                continue  # a synchronous generation is not a task to its caller
-            if id_filter and task.task_id != id_filter:
-                continue
+        skip, want = (page_no - 1) * page_size, page_size
+        if id_filter:  # one id: a lookup, not a scan
+            task = self.store.get(id_filter)
+            found = [task] if task is not None and task.account == account and since <= task.submit <= until else []
+            rows = [(t, self.status_at(t, now)) for t in found]
+            rows = [r for r in rows if not status_filter or r[1] == status_filter]
+            rows = [r for r in rows if not model_filter or r[0].model == model_filter]
+            return Page(rows[skip: skip + want], len(rows), page_no, page_size)
+        if not status_filter and not model_filter:  # the store counts; the page costs O(page_no * page_size)
+            total = self.store.count_by_account(account, since, until)
+            rows = []
+            for i, task in enumerate(self.store.by_account(account, since, until)):
+                if i >= skip + want:
+                    break
+                if i >= skip:
+                    rows.append((task, self.status_at(task, now)))
+            return Page(rows, total, page_no, page_size)
+        rows, total = [], 0
+        for scanned, task in enumerate(self.store.by_account(account, since, until)):
+            if scanned >= LIST_SCAN_MAX:
+                break
             if model_filter and task.model != model_filter:
                 continue
             status = self.status_at(task, now)
             if status_filter and status != status_filter:
                 continue
-            rows.append((task, status))
-        return Page(rows[(page_no - 1) * page_size: page_no * page_size], len(rows), page_no, page_size)
+            if skip <= total < skip + want:
+                rows.append((task, status))
+            total += 1
+        return Page(rows, total, page_no, page_size)
 
     # ---- housekeeping -----------------------------------------------------------------------------
 
@@ -324,7 +360,9 @@ class TaskBook:
         """Forget tasks, lanes and journals (all, or one account's)."""
         if account is None:
             self.journal.forget()
+            self.store.reset()
         else:
-            self.journal.forget({t.task_id for t in self.store.by_account(account, 0, math.inf)})
-        self.store.reset(account)
+            for key in (account, account + SYNC):
+                self.journal.forget({t.task_id for t in self.store.by_account(key, 0, math.inf)})
+                self.store.reset(key)
         self.lanes.reset(account)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import TaskStore
+from .base import TaskExists, TaskStore
 from .memory import MemoryStore
 from .sqlite import SqliteStore
 
@@ -16,4 +16,4 @@ def open_store(spec: str) -> TaskStore:
     raise ValueError(f"unknown store {spec!r}: use memory or sqlite:PATH")
 
 
-__all__ = ["MemoryStore", "SqliteStore", "TaskStore", "open_store"]
+__all__ = ["MemoryStore", "SqliteStore", "TaskExists", "TaskStore", "open_store"]

@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from ..domain.task import Task
+from .base import TaskExists
 
 
 class MemoryStore:
@@ -17,11 +18,14 @@ class MemoryStore:
         self._tasks: dict[str, Task] = {}
         self._by_account: dict[str, tuple[list[float], list[str]]] = {}
         self._order: deque[tuple[float, str]] = deque()
+        self._meta: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def put(self, task: Task) -> None:
-        """Store a new task (submit times only grow: the virtual clock never runs backwards)."""
+        """Store a new task; TaskExists when the id is taken (insert only)."""
         with self._lock:
+            if task.task_id in self._tasks:
+                raise TaskExists(task.task_id)
             self._tasks[task.task_id] = task
             times, ids = self._by_account.setdefault(task.account, ([], []))
             i = bisect.bisect_right(times, task.submit)
@@ -39,12 +43,22 @@ class MemoryStore:
     def by_account(self, account: str, since: float, until: float) -> Iterator[Task]:
         """The account's tasks submitted in [since, until], newest first."""
         times, ids = self._by_account.get(account, ([], []))
-        lo = bisect.bisect_left(times, since)
-        hi = bisect.bisect_right(times, until)
-        for task_id in reversed(ids[lo:hi]):
-            task = self._tasks.get(task_id)
+        with self._lock:
+            lo = bisect.bisect_left(times, since)
+            hi = bisect.bisect_right(times, until)
+        for i in range(min(hi, len(ids)) - 1, lo - 1, -1):  # lazily, newest first: no copy of the window
+            try:
+                task = self._tasks.get(ids[i])
+            except IndexError:  # expiry or a reset shrank the list under us
+                return
             if task is not None:
                 yield task
+
+    def count_by_account(self, account: str, since: float, until: float) -> int:
+        """How many of the account's tasks were submitted in [since, until] (two bisections)."""
+        times, _ = self._by_account.get(account, ([], []))
+        with self._lock:
+            return max(0, bisect.bisect_right(times, until) - bisect.bisect_left(times, since))
 
     def expire(self, before: float) -> int:
         """Drop tasks submitted before `before`, oldest first."""
@@ -76,6 +90,17 @@ class MemoryStore:
             _, ids = self._by_account.pop(account, ([], []))
             for task_id in ids:
                 self._tasks.pop(task_id, None)
+
+    def meta_get(self, name: str) -> str | None:
+        """A value of the twin's own state (lives as long as the process)."""
+        return self._meta.get(name)
+
+    def meta_set(self, name: str, value: str) -> None:
+        """Keep a value of the twin's own state."""
+        self._meta[name] = value
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def __len__(self) -> int:
         return len(self._tasks)
