@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
+
+
+MAX_SLOW_MS = 60_000  # an injected delay longer than a minute only ties up connections
 
 
 @dataclass
@@ -23,8 +27,27 @@ class FaultPlan:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultPlan:
-        """Build a plan from the admin API's JSON (unknown keys are an error)."""
-        return cls(**data)
+        """Build a plan from the admin API's JSON (unknown keys and out-of-range values are ValueError)."""
+        return cls(**data).checked()
+
+    def checked(self) -> FaultPlan:
+        """This plan, if every value is in range: rates finite in [0, 1], a delay of at most MAX_SLOW_MS."""
+        for name in ("error_rate", "server_error_rate", "slow_rate"):
+            rate = getattr(self, name)
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or not math.isfinite(rate) \
+                    or not 0 <= rate <= 1:
+                raise ValueError(f"{name} must be a number in [0, 1]")
+        if isinstance(self.slow_ms, bool) or not isinstance(self.slow_ms, int) or not 0 <= self.slow_ms <= MAX_SLOW_MS:
+            raise ValueError(f"slow_ms must be an integer in [0, {MAX_SLOW_MS}]")
+        for name in ("error_codes", "on"):
+            values = getattr(self, name)
+            if not isinstance(values, list) or len(values) > 100 or not all(isinstance(v, str) for v in values):
+                raise ValueError(f"{name} must be a list of at most 100 strings")
+        if not isinstance(self.server_error_code, str):
+            raise ValueError("server_error_code must be a string")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
+            raise ValueError("seed must be an integer")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +67,7 @@ class Faults:
 
     def configure(self, plan: FaultPlan) -> None:
         """Replace the plan (and restart its random sequence)."""
+        plan.checked()
         with self._lock:
             self.plan = plan
             self._rng = random.Random(plan.seed)

@@ -78,6 +78,8 @@ def facts(profile: ModelProfile, body: Mapping[str, Any], tables: Mapping[str, A
     rules = profile.media
     count_raw = lookup(body, profile.output.count)
     count = count_raw if isinstance(count_raw, int) and count_raw > 0 else int(profile.output.count_default)
+    if profile.output.count_max is not None:  # a count over the bound is clamped (the spec says where from)
+        count = min(count, profile.output.count_max)
     tier = lookup(body, rules.resolution) or rules.default_resolution
     w, h, ratio = _size(rules, body, tables, tier)
     fps = _fps(rules, body, tier)

@@ -14,7 +14,15 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)$")
+_DURATION = re.compile(r"^([0-9]{1,9}(?:\.[0-9]{1,6})?)(ms|s|m|h)$")
+_COUNT = re.compile(r"^[0-9]{1,7}$")  # ASCII digits only (str.isdigit also takes "²", which int() refuses)
+# Bounds on what a scenario may say (README "Reliability"): a phase longer than the 24 h a task is visible
+# (docs/behaviour.md §2.1) could never be seen; counts are far above any real use.
+MAX_TEXT = 4096
+MAX_PHASE_S = 86400.0
+MAX_POLLS = 1_000_000
+MAX_FAILED_ITEMS = 100
+MAX_QUEUED = 1000  # admin-queued scenarios
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _TERMINAL = re.compile(r"^(succeeded|failed|reject)(?:\((.*)\))?$")
 
@@ -50,6 +58,8 @@ class Scenario:
 
 def parse(text: str) -> Scenario:
     """Parse the scenario DSL; raise ScenarioError with the offending step on bad input."""
+    if len(text) > MAX_TEXT:
+        raise ScenarioError(f"scenario longer than {MAX_TEXT} characters")
     # a terminal may carry a quoted message with commas: glue the pieces back together
     merged: list[str] = []
     for p in text.split(","):
@@ -68,11 +78,16 @@ def parse(text: str) -> Scenario:
             m = _DURATION.match(dur.strip())
             if not m or name.strip() not in ("pending", "running"):
                 raise ScenarioError(f"bad step {step!r}: expected pending:<n>s or running:<n>s")
-            steps.append((name.strip().upper(), float(m.group(1)) * _UNITS[m.group(2)]))
+            seconds = float(m.group(1)) * _UNITS[m.group(2)]
+            if seconds > MAX_PHASE_S:
+                raise ScenarioError(f"bad step {step!r}: a phase lasts at most {MAX_PHASE_S:.0f}s")
+            steps.append((name.strip().upper(), seconds))
         elif "*" in step:
             name, _, count = step.partition("*")
-            if name.strip() not in ("pending", "running") or not count.strip().isdigit():
+            if name.strip() not in ("pending", "running") or not _COUNT.match(count.strip()):
                 raise ScenarioError(f"bad step {step!r}: expected pending*<n> or running*<n>")
+            if int(count) > MAX_POLLS:
+                raise ScenarioError(f"bad step {step!r}: at most {MAX_POLLS} polls")
             polls.append((name.strip().upper(), int(count)))
         else:
             raise ScenarioError(f"bad step {step!r}")
@@ -86,8 +101,9 @@ def parse(text: str) -> Scenario:
     failed_items = 0
     if kind == "succeeded" and args:
         key, _, value = args.partition("=")
-        if key.strip() != "failed_items" or not value.strip().isdigit():
-            raise ScenarioError(f"bad succeeded argument {args!r}: expected failed_items=<n>")
+        if key.strip() != "failed_items" or not _COUNT.match(value.strip()) or int(value) > MAX_FAILED_ITEMS:
+            raise ScenarioError(f"bad succeeded argument {args!r}: expected failed_items=<n>, n <= "
+                                f"{MAX_FAILED_ITEMS}")
         failed_items = int(value)
     elif args:
         code, _, rest = args.partition(",")
@@ -131,8 +147,10 @@ class ScenarioQueue:
 
     def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
         """Queue a scenario; `times` creates will take it."""
+        if len(self.items) >= MAX_QUEUED:
+            raise ScenarioError(f"the scenario queue holds at most {MAX_QUEUED} entries")
         with self._lock:
-            item = QueuedScenario(scenario, model, api_key, max(1, times), self._next)
+            item = QueuedScenario(scenario, model, api_key, min(max(1, times), MAX_POLLS), self._next)
             self._next += 1
             self.items.append(item)
             return item

@@ -20,6 +20,7 @@ from ..spec.document import Spec
 from ..spec.profiles import ModelProfile, Registry
 from ..store.base import TaskExists, TaskStore
 from . import media
+from .bounds import MAX_KEPT_STRING, shrink
 from .clock import VirtualClock, parse_list_time
 from .ids import Ids
 from .journal import Journal, Poll
@@ -41,6 +42,14 @@ _STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL})  # the list API's `stat
 def _compact(body: Mapping[str, Any]) -> bytes:
     """The body as compact JSON in an exact-size buffer (orjson's own buffer keeps ~4 KB of slack)."""
     return bytes(memoryview(orjson.dumps(body)))
+
+
+def _kept(body: Mapping[str, Any], raw: bytes | None) -> bytes:
+    """The body a task keeps: as sent when small, else without its long strings (bounds.shrink)."""
+    if raw is not None and len(raw) <= MAX_KEPT_STRING:
+        return raw
+    small, changed = shrink(body)
+    return _compact(small) if changed or raw is None else raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +142,7 @@ class TaskBook:
             scheduled = ready
         task = Task(
             task_id="", account=account, key_id=key_id, model=profile.name,
-            request_id=request_id, body=raw if raw is not None else _compact(body), submit=now, scheduled=scheduled,
+            request_id=request_id, body=_kept(body, raw), submit=now, scheduled=scheduled,
             end=scheduled + run_s, final=final, code=code, message=message, failed_items=failed_items,
             poll_plan=poll_plan, extra={"input_duration": input_duration} if input_duration else None,
         )
@@ -161,7 +170,7 @@ class TaskBook:
         self.validate_now(profile, body)
         now = self.clock.now()
         task = Task(task_id="", account=account + SYNC, key_id=key_id, model=profile.name,
-                    request_id=request_id, body=_compact(body), submit=now, scheduled=now, end=now,
+                    request_id=request_id, body=_kept(body, None), submit=now, scheduled=now, end=now,
                     final="SUCCEEDED", extra={"sync": True, "input_duration": input_duration})
         self._insert(task)
         return task

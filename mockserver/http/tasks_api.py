@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from ..domain.accounts import Caller
+from ..domain.bounds import too_deep
 from ..domain.scenarios import ScenarioError, parse
 from ..domain.state import Twin
 from ..wire.render import Renderer, detect_answer
@@ -29,6 +30,7 @@ class Call:
     query: str = ""
     body: bytes = b""
     route: str | None = None
+    oversize: bool = False  # the body passed MAX_CREATE_BYTES and was not read whole
 
 
 class TasksApi:
@@ -65,11 +67,13 @@ class TasksApi:
             raise self.catalog.error("AccessDenied", like="synchronous calls")
         if route.mode == "sync" and is_async:
             raise self.catalog.error("AccessDenied", like="asynchronous calls")
+        if call.oversize:
+            raise self.catalog.error("BadRequest.TooLarge")
         try:
             body = orjson.loads(call.body)
         except orjson.JSONDecodeError:
             body = None
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or too_deep(body):  # deep nesting would recurse in the validators
             raise self.catalog.error("InvalidParameter", like="Required body invalid")
         model = body.get("model")
         call.seen.model = model if isinstance(model, str) else None
