@@ -7,6 +7,11 @@ from typing import Any
 # A create body: three data-URI items at the documented per-item cap of 10485760 bytes (docs/behaviour.md
 # §1.8) plus 2 MiB for everything else. Larger bodies answer BadRequest.TooLarge before they are parsed.
 MAX_CREATE_BYTES = 3 * 10_485_760 + 2 * 1024 * 1024
+# Result files: no documented output is larger than 4096 px a side or longer than a few minutes; a size or
+# duration the schema lets through unchecked (a pattern only checks `W*H`'s shape) is clamped to these.
+MAX_SIDE = 8192
+MAX_DURATION_S = 600.0
+MAX_FPS = 120
 # JSON nesting: real bodies nest 5 levels at most (mask_color's arrays of arrays); deeper ones are not a
 # request but an attack on the recursive validators, and answer the body error.
 MAX_DEPTH = 32

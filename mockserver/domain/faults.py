@@ -8,7 +8,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-
 MAX_SLOW_MS = 60_000  # an injected delay longer than a minute only ties up connections
 
 

@@ -19,6 +19,7 @@ from .ids import Ids
 from .inputs import InputChecker
 from .journal import Journal
 from .lanes import RateWindows
+from .redaction import redact
 from .scenarios import ScenarioQueue
 from .tasks import TaskBook
 from .uploads import Uploads
@@ -45,6 +46,14 @@ class Twin:
     inputs: InputChecker
     url_secret: bytes  # signs result URLs (wire/signing.py)
     admin_token: str
+
+    def secrets(self) -> frozenset[str]:
+        """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
+        return self.keys.known | {self.admin_token}
+
+    def redact(self, text: str) -> str:
+        """`text` safe to log: every secret form masked, control characters escaped (domain/redaction.py)."""
+        return redact(text, self.secrets())
 
     def reset(self, account: str | None = None) -> None:
         """Forget tasks, lanes and journals (all, or one account's); with no account also scenarios,
@@ -98,5 +107,6 @@ def build_state(settings: Settings) -> Twin:
         scenarios=ScenarioQueue(), faults=Faults(FaultPlan.from_dict(settings.faults) if settings.faults else None),
         rates=RateWindows(), uploads=uploads, downloads=downloads,
         inputs=InputChecker(spec, catalog, settings, clock, uploads, downloads),
-        url_secret=b"dashscope-mock:" + stored_secret(store, "secret.url"), admin_token=settings.admin_token or secrets.token_urlsafe(16),
+        url_secret=b"dashscope-mock:" + stored_secret(store, "secret.url"),
+        admin_token=settings.admin_token or secrets.token_urlsafe(16),
     )

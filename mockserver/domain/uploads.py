@@ -177,7 +177,11 @@ class Uploads:
         text = json.dumps(doc, separators=(",", ":")).replace("/", "\\/")
         policy = base64.b64encode(text.encode()).decode()
         with self._lock:
-            self._grants = {k: g for k, g in self._grants.items() if g.expires >= now}
+            while self._grants:  # grants expire in issue order: drop from the front, never a scan
+                first = next(iter(self._grants))
+                if self._grants[first].expires >= now:
+                    break
+                del self._grants[first]
             self._grants[request_id] = Grant(account, model, upload_dir, expires)
         return {
             "policy": policy, "signature": self.signature(policy), "upload_dir": upload_dir,

@@ -70,9 +70,9 @@ class Guard:
             status, headers = err.status, {"x-request-id": request_id, **err.headers}
             payload = orjson.dumps(error_body(err, request_id, self.suffix))
         except Exception:  # never a traceback (or a dropped connection): a 500 in the documented envelope
-            log.exception("internal error on %s %s", method, path)
+            log.exception("internal error on %s %s", self.twin.redact(method), self.twin.redact(path))
             internal = self.twin.catalog.error("InternalError")
             status, headers = internal.status, {"x-request-id": request_id}
             payload = orjson.dumps(error_body(internal, request_id))
-        log_request(self.twin.settings.log_requests, method, path, seen.model, status, seen.task_id)
+        log_request(self.twin.redact, self.twin.settings.log_requests, method, path, seen.model, status, seen.task_id)
         return status, payload, headers
