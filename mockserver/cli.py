@@ -51,6 +51,7 @@ def serve(
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .http.app import create_app
+    from .http.serving import server_config
 
     settings = Settings.for_profile(profile, validation=validation, time_scale=time_scale, seed=seed,
                                     keys_file=keys, store=store, admin_token=admin_token, limits=limits,
@@ -67,8 +68,7 @@ def serve(
         f"  admin: {base}/__mock/health (loopback, or X-Mock-Admin-Token: {twin.admin_token})",
         err=True,
     )
-    config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="off")
+    config = server_config(application, host=host, port=port)  # header/body/idle timeouts (http/serving.py)
     server = uvicorn.Server(config)
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     server.run()

@@ -16,7 +16,7 @@ from urllib.parse import quote
 MASK = "***"
 _MIN_KNOWN = 4  # shorter "secrets" would blank ordinary words; keys that short are refused by no one
 _TOKEN = re.compile(r"sk-[^\s\"'&,;<>()\[\]{}]+")
-_BEARER = re.compile(r"(?i)\b(bearer)(\s+)[^\s\"',;]+")
+_BEARER = re.compile(r"(?i)\b(bearer)(\s+)(?!sk-\*\*\*)[^\s\"',;]+")
 _PARAM = re.compile(r"(?i)\b(api_?key|signature|policy|security_?token|access_?token|x-mock-admin-token)"
                     r"(=|\"?\s*:\s*\"?)[^&\s\"',;]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
