@@ -335,10 +335,10 @@ class TaskBook:
             total = self.store.count_by_account(account, since, until)
             rows = []
             for i, task in enumerate(self.store.by_account(account, since, until)):
-                if i >= skip + want:
-                    break
                 if i >= skip:
                     rows.append((task, self.status_at(task, now)))
+                if i + 1 >= skip + want:
+                    break
             return Page(rows, total, page_no, page_size)
         rows, total = [], 0
         for scanned, task in enumerate(self.store.by_account(account, since, until)):

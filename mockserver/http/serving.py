@@ -84,9 +84,9 @@ class TimedHttpProtocol(HttpToolsProtocol):
 class BodyTimeout:
     """ASGI middleware: a request body that stalls for BODY_IDLE_TIMEOUT_S reads as a client disconnect."""
 
-    def __init__(self, app: ASGIApp, timeout_s: float = BODY_IDLE_TIMEOUT_S) -> None:
+    def __init__(self, app: ASGIApp, timeout_s: float | None = None) -> None:
         self.app = app
-        self.timeout_s = timeout_s
+        self.timeout_s = BODY_IDLE_TIMEOUT_S if timeout_s is None else timeout_s
         self.state = getattr(app, "state", None)  # `app.state.twin`, as on the wrapped app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

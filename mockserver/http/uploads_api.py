@@ -99,7 +99,10 @@ class UploadsApi:
                                           twin.clock.now(), size=size)
             await form.close()
         except OssError as err:
-            return oss_error_response(err, host)
+            response = oss_error_response(err, host)
+            if err.code == "EntityTooLarge":
+                response.headers["connection"] = "close"  # stop reading the rest of an oversized body
+            return response
         etag = '"' + stored.md5.upper() + '"'
         headers = {"etag": etag, "x-oss-request-id": oss.request_id(), "server": "AliyunOSS"}
         status = fields.get("success_action_status")
