@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck bench contracts schemathesis-long lock clean
+.PHONY: serve test lint typecheck bench soak contracts schemathesis-long lock clean
 
 # pyproject.toml holds compatible ranges; constraints.txt the exact set every venv here (and CI) installs.
 $(STAMP): pyproject.toml constraints.txt
@@ -50,6 +50,10 @@ schemathesis-long: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# kill -9 under load with the SQLite store (and Redis with SOAK_REDIS_URL), hostile input, slow clients (~2 min)
+soak: $(STAMP)
+	$(BIN)/python -m tests.soak.run
 
 clean:
 	rm -rf $(VENV) build *.egg-info
