@@ -82,10 +82,13 @@ def test_a_chunked_upload_is_cut_off_at_the_limit() -> None:
                 sent += 1
         except OSError:  # the server answered and stopped reading (timeout, reset or broken pipe)
             pass
-        answer = sock.recv(65536)
+        try:
+            answer = sock.recv(65536)
+        except OSError:  # a reset can discard the answer: the client was still sending when the server closed
+            answer = b""
         sock.close()
-    assert answer.startswith(b"HTTP/1.1 400") and b"EntityTooLarge" in answer, answer[:300]
-    assert sent < 64
+    assert sent < 64  # the server stopped reading near the limit (it used to read everything first)
+    assert not answer or (answer.startswith(b"HTTP/1.1 400") and b"EntityTooLarge" in answer), answer[:300]
 
 
 def _closed_within(sock: socket.socket, seconds: float) -> bool:
