@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: serve test redis-server lint typecheck bench contracts schemathesis-long lock clean
+.PHONY: serve test redis-server lint typecheck bench soak contracts schemathesis-long lock clean
 
 # pyproject.toml holds compatible ranges; constraints.txt the exact set every venv here (and CI) installs.
 $(STAMP): pyproject.toml constraints.txt
@@ -67,6 +67,10 @@ bench: $(STAMP) redis-server
 	@command -v wrk >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$S apt-get update -qq && $$S apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench
+
+# kill -9 under load with the SQLite store (and Redis with SOAK_REDIS_URL), hostile input, slow clients (~2 min)
+soak: $(STAMP)
+	$(BIN)/python -m tests.soak.run
 
 clean:
 	rm -rf $(VENV) build *.egg-info

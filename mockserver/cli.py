@@ -257,7 +257,9 @@ def _run(application: Any, sock: socket.socket) -> None:
     """uvicorn on the bound socket until SIGINT/SIGTERM."""
     import uvicorn
 
-    config = uvicorn.Config(application, log_level="warning", access_log=False, lifespan="off")
+    from .http.serving import server_config
+
+    config = server_config(application)  # header/body/idle timeouts (http/serving.py)
     server = uvicorn.Server(config)
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     try:

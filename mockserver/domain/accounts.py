@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,11 +47,6 @@ def _default_caller(token: str) -> Caller:
     return Caller("acct-" + hashlib.sha256(token.encode()).hexdigest()[:16], key_id(token), token, "cn-beijing")
 
 
-def redact(text: str) -> str:
-    """Hide API keys in log lines and journals."""
-    return re.sub(r"sk-[A-Za-z0-9_\-]+", "sk-***", text)
-
-
 class KeyBook:
     """Authenticate `Authorization` headers and check account states, in the real order."""
 
@@ -60,6 +54,7 @@ class KeyBook:
         self.catalog = catalog
         self._keys: dict[str, tuple[str, str, str]] = {}  # key -> (account, region, state)
         self._blocked: set[str] = set()
+        self._known: frozenset[str] = frozenset()
         self.only_listed = False
         if data:
             self.load(data)
@@ -87,6 +82,12 @@ class KeyBook:
                 self._keys[str(k)] = (str(name), str(acc.get("region", "cn-beijing")), str(acc.get("state", "active")))
         self._blocked.update(str(k) for k in blocked)
         self.only_listed = bool(data.get("only_listed", self.only_listed))
+        self._known = frozenset(self._keys) | frozenset(self._blocked)
+
+    @property
+    def known(self) -> frozenset[str]:
+        """Every key this book names (listed and blocked): secrets the logs must never show."""
+        return self._known
 
     def set_state(self, account: str, state: str) -> None:
         """Change an account's state (admin API); an unknown state is a ValueError."""

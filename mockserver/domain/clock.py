@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import math
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 CST = timezone(timedelta(hours=8))  # submit_time & co. are China Standard Time (docs/behaviour.md §0.4)
@@ -28,17 +30,50 @@ def check_scale(scale: float) -> float:
     return scale
 
 
-class VirtualClock:
-    """Virtual time = real time x scale + offset; it can be frozen, advanced and rescaled, never rewound."""
+def check_time(value: float, what: str = "time") -> float:
+    """`value` if it is a finite epoch time in [0, MAX_TIME]; ValueError otherwise."""
+    value = _finite(what, value)
+    if not 0 <= value <= MAX_TIME:
+        raise ValueError(f"{what} must lie between 1970 and 3000")
+    return value
 
-    def __init__(self, scale: float = 1.0, start: float | None = None, frozen: bool = False) -> None:
+
+class VirtualClock:
+    """Virtual time = real time x scale + offset; it can be frozen, advanced and rescaled, never rewound.
+
+    With `persist`, every change hands the clock's state (JSON) to it, and `resume` restarts from such a
+    state: time continues from where it was, never before it (README "Reliability").
+    """
+
+    def __init__(self, scale: float = 1.0, start: float | None = None, frozen: bool = False,
+                 persist: Callable[[str], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._scale = check_scale(scale)
         self._anchor_real = time.time()
-        self._anchor_virtual = self._anchor_real if start is None else _finite("start", start)
-        if not 0 <= self._anchor_virtual <= MAX_TIME:
-            raise ValueError("start must lie between 1970 and 3000")
+        self._anchor_virtual = self._anchor_real if start is None else check_time(start, "start")
         self._frozen = frozen
+        self._persist = persist
+        self._save()
+
+    @classmethod
+    def resume(cls, saved: str | None, scale: float = 1.0, start: float | None = None, frozen: bool = False,
+               persist: Callable[[str], None] | None = None) -> VirtualClock:
+        """A clock that continues a saved one: it starts at the later of `start` (or now) and the saved time."""
+        begin = time.time() if start is None else start
+        if saved:
+            try:
+                doc = json.loads(saved)
+                was = float(doc["virtual"])
+                if not doc.get("frozen"):
+                    was += max(0.0, time.time() - float(doc["real"])) * float(doc["scale"])
+                begin = max(begin, check_time(min(was, MAX_TIME), "saved clock"))
+            except (ValueError, KeyError, TypeError):
+                pass  # an unreadable saved clock is ignored (the store's tasks keep their own times)
+        return cls(scale, begin, frozen, persist)
+
+    def _save(self) -> None:
+        if self._persist is not None:
+            self._persist(json.dumps(self.doc()))
 
     def now(self) -> float:
         """The current virtual time, epoch seconds (it stops at MAX_TIME)."""
@@ -98,6 +133,7 @@ class VirtualClock:
             if freeze is not None:
                 self._frozen = freeze
             self._anchor_virtual = min(self._anchor_virtual + (advance or 0.0), MAX_TIME)
+            self._save()
             return self._anchor_virtual
 
     def doc(self) -> dict[str, float | bool]:

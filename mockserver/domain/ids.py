@@ -13,13 +13,20 @@ _V4_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
 class Ids:
     """Fresh ids and reproducible random factors (one seeded sequence per twin under `--seed`)."""
 
-    def __init__(self, seed: int | None) -> None:
-        self._rng = random.Random(seed) if seed is not None else None
+    def __init__(self, seed: int | None, epoch: int = 0) -> None:
+        """`epoch` counts the starts of a persistent store: each restart draws a new seeded sequence."""
+        if seed is None:
+            self._rng: random.Random | None = None
+        else:
+            self._rng = random.Random(seed if epoch == 0 else f"{seed}/{epoch}")
         self._lock = threading.Lock()
 
-    def uuid(self) -> str:
-        """A fresh lowercase 8-4-4-4-12 id, UUID version 4 (formatted by hand: it is on every request)."""
-        if self._rng is None:
+    def uuid(self, fresh: bool = False) -> str:
+        """A fresh lowercase 8-4-4-4-12 id, UUID version 4 (formatted by hand: it is on every request).
+
+        `fresh` draws from the OS even under a seed (the last resort when seeded ids keep colliding).
+        """
+        if self._rng is None or fresh:
             bits = int.from_bytes(os.urandom(16))
         else:
             with self._lock:

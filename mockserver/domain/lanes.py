@@ -12,6 +12,11 @@ import threading
 import time
 from collections import deque
 
+# Per-key state is bounded: keys live in least-recently-used order; the idle ones at the front are dropped as
+# new keys come, and past MAX_KEYS the least recently used goes whatever its state (any `sk-` key is its own
+# account, so keys are unbounded otherwise).
+MAX_KEYS = 100_000
+
 
 class Lanes:
     """Concurrency slots per (account, model), on the virtual clock."""
@@ -27,12 +32,25 @@ class Lanes:
         (plans are immutable; the cost is that they may start a little later than they would).
         """
         with self._lock:
-            heap = self._free_at.setdefault(key, [])
+            heap = self._free_at.pop(key, None) or []
+            self._free_at[key] = heap  # most recently used last
+            self._evict(ready)
             start = ready if len(heap) < limit else max(ready, heapq.heappop(heap))
             heapq.heappush(heap, start + run)
             while len(heap) > limit:  # the limit may have shrunk between calls
                 heapq.heappop(heap)
             return start
+
+    def _evict(self, now: float) -> None:
+        """Drop lanes whose every slot is free by `now` (from the LRU front), and any past MAX_KEYS."""
+        while len(self._free_at) > 1:
+            key, heap = next(iter(self._free_at.items()))
+            if len(self._free_at) <= MAX_KEYS and (not heap or max(heap) > now):
+                return
+            del self._free_at[key]
+
+    def __len__(self) -> int:
+        return len(self._free_at)
 
     def reset(self, account: str | None = None) -> None:
         """Forget every lane, or one account's."""
@@ -55,13 +73,22 @@ class RateWindows:
         """Count a request against `key`; False when it is over `per_second`."""
         now = time.monotonic()
         with self._lock:
-            window = self._hits.setdefault(key, deque())
+            window = self._hits.pop(key, None) or deque()
+            self._hits[key] = window  # most recently used last
+            while len(self._hits) > 1:  # idle windows at the LRU front go; past MAX_KEYS the oldest goes anyway
+                oldest, hits = next(iter(self._hits.items()))
+                if len(self._hits) <= MAX_KEYS and hits and hits[-1] > now - 1.0:
+                    break
+                del self._hits[oldest]
             while window and window[0] <= now - 1.0:
                 window.popleft()
             if len(window) >= per_second:
                 return False
             window.append(now)
             return True
+
+    def __len__(self) -> int:
+        return len(self._hits)
 
     def reset(self) -> None:
         """Forget every window."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..spec.profiles import MediaRules, ModelProfile
+from .bounds import MAX_DURATION_S, MAX_FPS, MAX_SIDE
 
 _SIZE = re.compile(r"^\s*(\d+)\s*[*xX]\s*(\d+)\s*$")
 
@@ -78,6 +79,8 @@ def facts(profile: ModelProfile, body: Mapping[str, Any], tables: Mapping[str, A
     rules = profile.media
     count_raw = lookup(body, profile.output.count)
     count = count_raw if isinstance(count_raw, int) and count_raw > 0 else int(profile.output.count_default)
+    if profile.output.count_max is not None:  # a count over the bound is clamped (the spec says where from)
+        count = min(count, profile.output.count_max)
     tier = lookup(body, rules.resolution) or rules.default_resolution
     w, h, ratio = _size(rules, body, tables, tier)
     fps = _fps(rules, body, tier)
@@ -91,6 +94,8 @@ def facts(profile: ModelProfile, body: Mapping[str, Any], tables: Mapping[str, A
         raw = lookup(body, rules.duration)
         duration = float(raw) if isinstance(raw, (int, float)) and raw > 0 else default_duration
     has_input = bool(rules.duration_from_input or input_duration)
+    w, h = max(1, min(w, MAX_SIDE)), max(1, min(h, MAX_SIDE))  # bounds the work of rendering a result file
+    fps, duration, in_dur = min(fps, MAX_FPS), min(duration, MAX_DURATION_S), min(in_dur, MAX_DURATION_S)
     return Facts(w, h, fps, duration, in_dur if has_input else 0.0, count, ratio or _ratio_of(w, h))
 
 

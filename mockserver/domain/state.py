@@ -10,13 +10,15 @@ from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
 from ..spec.profiles import Registry
-from ..store import open_state
+from ..store import new_secret, open_state
+from ..store.base import TaskStore
 from .accounts import KeyBook
 from .backends import JournalBackend, MarkBackend, RateBackend, ScenarioBackend
 from .clock import VirtualClock
 from .faults import Faults
 from .ids import Ids
 from .inputs import InputChecker
+from .redaction import redact
 from .tasks import TaskBook
 from .uploads import Uploads
 
@@ -44,6 +46,14 @@ class Twin:
     admin_token: str
     refresh: Callable[[], None] = lambda: None  # re-read what replicas share and cache (store/__init__.py)
 
+    def secrets(self) -> frozenset[str]:
+        """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
+        return self.keys.known | {self.admin_token}
+
+    def redact(self, text: str) -> str:
+        """`text` safe to log: every secret form masked, control characters escaped (domain/redaction.py)."""
+        return redact(text, self.secrets())
+
     def reset(self, account: str | None = None) -> None:
         """Forget tasks, lanes and journals (all, or one account's); with no account also scenarios,
         rate windows and download marks."""
@@ -58,6 +68,16 @@ class Twin:
         self.tasks.store.close()
 
 
+def start_epoch(store: TaskStore) -> int:
+    """How many times this store was started before (0 for a fresh one); counts this start."""
+    try:
+        epoch = int(store.meta_get("ids.epoch") or 0)
+    except ValueError:
+        epoch = 0
+    store.meta_set("ids.epoch", str(epoch + 1))
+    return epoch
+
+
 def build_state(settings: Settings) -> Twin:
     """Wire spec -> registry -> store backends -> task book for `settings`."""
     spec = load_spec(settings.spec_path)
@@ -65,19 +85,19 @@ def build_state(settings: Settings) -> Twin:
     catalog = ErrorCatalog.from_spec(spec.doc)
     shared = open_state(settings, catalog, registry.models)
     clock = shared.clock
-    if settings.seed is not None:
-        secret = str(settings.seed).encode()
-    else:  # replicas on one store must sign and check with the same secret: the first one to start picks it
-        secret = shared.secrets.secret("secret.twin", lambda: secrets.token_bytes(32))
-    ids = Ids(settings.seed)
+    # secrets never come from `--seed` (anyone may read a seed; a signature must not be forgeable from it):
+    # random per store, kept in it, so URLs survive a restart and replicas on one store agree (README "Reliability")
+    url_secret = shared.secrets.secret("secret.url", new_secret)
+    upload_secret = shared.secrets.secret("secret.upload", new_secret)
+    ids = Ids(settings.seed, start_epoch(shared.tasks))
     tasks = TaskBook(spec, registry, shared.tasks, clock, settings, catalog, ids, shared.journal, shared.lanes)
-    uploads = Uploads(b"dashscope-mock-oss:" + secret, settings, catalog, shared.files, shared.grants)
+    uploads = Uploads(b"dashscope-mock-oss:" + upload_secret, settings, catalog, shared.files, shared.grants)
     return Twin(
         settings=settings, spec=spec, registry=registry, catalog=catalog, clock=clock, ids=ids,
         keys=KeyBook.from_file(catalog, settings.keys_file), tasks=tasks, journal=shared.journal,
         scenarios=shared.scenarios, faults=shared.faults, rates=shared.rates, uploads=uploads,
         downloads=shared.marks, inputs=InputChecker(spec, catalog, settings, clock, uploads, shared.marks),
-        url_secret=b"dashscope-mock:" + secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),
+        url_secret=b"dashscope-mock:" + url_secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),
         refresh=shared.refresh,
     )
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import orjson
@@ -23,19 +22,19 @@ from ..spec.profiles import ModelProfile, Registry
 from ..store.base import TaskExists, TaskStore
 from . import media
 from .backends import JournalBackend, LaneBackend
-from .clock import VirtualClock, parse_list_time
+from .bounds import MAX_KEPT_STRING, shrink
+from .clock import VirtualClock
 from .ids import Ids
 from .journal import Poll
 from .lanes import Lanes
 from .scenarios import Scenario
-from .task import TERMINAL, Task
+from .task import Task
 from .validation import RequestValidator
 
 T = TypeVar("T")
 
-_MAX_PAGE_NO = 2**31 - 1  # a Java int on the real service; larger ones broke the JSON encoder (Schemathesis)
-# the list API's `status` filter values (§3.2), and the run phases some families list (spec `timing.phases`)
-_STATUSES = frozenset({"PENDING", "RUNNING", *TERMINAL, "PRE-PROCESSING", "POST-PROCESSING"})
+_PUT_TRIES = 8  # a taken id (a restarted seeded twin) is retried with a fresh one; the last try is random
+SYNC = "#sync"  # synchronous generations are stored under "<account>#sync": never listed, never counted
 
 
 def _compact(body: Mapping[str, Any]) -> bytes:
@@ -43,19 +42,12 @@ def _compact(body: Mapping[str, Any]) -> bytes:
     return bytes(memoryview(orjson.dumps(body)))
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of an account's tasks: (task, status) rows and the paging numbers."""
-
-    rows: list[tuple[Task, str]]
-    total: int
-    page_no: int
-    page_size: int
-
-    @property
-    def total_page(self) -> int:
-        """How many pages there are."""
-        return math.ceil(self.total / self.page_size)
+def _kept(body: Mapping[str, Any], raw: bytes | None) -> bytes:
+    """The body a task keeps: as sent when small, else without its long strings (bounds.shrink)."""
+    if raw is not None and len(raw) <= MAX_KEPT_STRING:
+        return raw
+    small, changed = shrink(body)
+    return _compact(small) if changed or raw is None else raw
 
 
 class TaskBook:
@@ -132,22 +124,24 @@ class TaskBook:
         else:
             scheduled = ready
         task = Task(
-            task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
-            request_id=request_id, body=raw if raw is not None else _compact(body), submit=now, scheduled=scheduled,
+            task_id="", account=account, key_id=key_id, model=profile.name,
+            request_id=request_id, body=_kept(body, raw), submit=now, scheduled=scheduled,
             end=scheduled + run_s, final=final, code=code, message=message, failed_items=failed_items,
             poll_plan=poll_plan, extra={"input_duration": input_duration} if input_duration else None,
         )
-        self._put(task)
+        self._insert(task)
         return task
 
-    def _put(self, task: Task) -> None:
-        """Store a new task; an id already taken (another replica on the same seed) gets a fresh one."""
-        while True:
+    def _insert(self, task: Task) -> None:
+        """Store a new task under a fresh id: never over a stored task, whatever the seed (TaskExists: retry)."""
+        for attempt in range(_PUT_TRIES):
+            task.task_id = self.ids.uuid(fresh=attempt == _PUT_TRIES - 1)
             try:
                 self.store.put(task)
                 return
             except TaskExists:
-                task.task_id = self.ids.uuid()
+                continue
+        raise self.catalog.error("InternalError")
 
     def create_finished(self, *, account: str, key_id: str, profile: ModelProfile, body: Mapping[str, Any],
                         request_id: str, input_duration: float | None = None) -> Task:
@@ -158,10 +152,10 @@ class TaskBook:
         """
         self.validate_now(profile, body)
         now = self.clock.now()
-        task = Task(task_id=self.ids.uuid(), account=account, key_id=key_id, model=profile.name,
-                    request_id=request_id, body=_compact(body), submit=now, scheduled=now, end=now,
+        task = Task(task_id="", account=account + SYNC, key_id=key_id, model=profile.name,
+                    request_id=request_id, body=_kept(body, None), submit=now, scheduled=now, end=now,
                     final="SUCCEEDED", extra={"sync": True, "input_duration": input_duration})
-        self._put(task)
+        self._insert(task)
         return task
 
     def _timing(self, profile: ModelProfile) -> tuple[float, float]:
@@ -238,7 +232,7 @@ class TaskBook:
     def get(self, account: str, task_id: str) -> Task | None:
         """The task if it exists, belongs to `account` and has not expired."""
         task = self.store.get(task_id)
-        if task is None or task.account != account:
+        if task is None or (task.account != account and task.account != account + SYNC):
             return None
         if self.clock.now() >= task.submit + self.settings.task_ttl_s:
             return None
@@ -249,13 +243,15 @@ class TaskBook:
         return self.store.get(task_id)
 
     def of_account(self, account: str, limit: int = 100) -> list[Task]:
-        """The account's newest stored tasks (admin and test views)."""
-        rows = []
-        for task in self.store.by_account(account, 0, self.clock.now() + 1e9):
-            rows.append(task)
-            if len(rows) >= limit:
-                break
-        return rows
+        """The account's newest stored tasks, synchronous generations included (admin and test views)."""
+        rows: list[Task] = []
+        for key in (account, account + SYNC):
+            for task in self.store.by_account(key, 0, math.inf):
+                rows.append(task)
+                if len(rows) >= limit:
+                    break
+        rows.sort(key=lambda t: t.submit, reverse=True)
+        return rows[:limit]
 
     def recent(self, limit: int = 200) -> list[Task]:
         """Every account's newest stored tasks, newest first (the board)."""
@@ -310,49 +306,6 @@ class TaskBook:
         if task is None or self.store.modify(task_id, cancel) is None:
             raise self.catalog.error("UnsupportedOperation", like="cancel")
 
-    def page(self, account: str, params: Mapping[str, str]) -> Page:
-        """One page of the account's tasks, filtered as the list API's query parameters say."""
-        now = self.clock.now()
-        # a parameter sent empty is invalid, not absent: the spec types these (Schemathesis found `page_size=`).
-        # The real wording for a malformed list parameter is not captured (docs/behaviour.md §3.2); the
-        # catalogue's documented InvalidParameter sentence that names the parameter is the closest.
-        page_no = self._list_param(params, "page_no", int, 1)
-        page_size = self._list_param(params, "page_size", int, 10)
-        until = self._list_param(params, "end_time", parse_list_time, now)
-        since = self._list_param(params, "start_time", parse_list_time, until - 86400)
-        if params.get("status", "PENDING") not in _STATUSES:
-            raise self.catalog.error("InvalidParameter", like="Required parameter(", values=("status",))
-        if not 1 <= page_no <= _MAX_PAGE_NO or not 1 <= page_size <= 100:
-            raise self.catalog.error("InvalidParameter", like="page_no must be")
-        if until - since > 86400 or until < since:
-            raise self.catalog.error("InvalidParameter", like="time range")
-        since = max(since, now - self.settings.task_ttl_s)
-        status_filter = params.get("status")
-        model_filter = params.get("model_name")
-        id_filter = params.get("task_id")
-        rows = []
-        for task in self.store.by_account(account, since, until):
-            if task.extra and task.extra.get("sync"):
-                continue  # a synchronous generation is not a task to its caller
-            if id_filter and task.task_id != id_filter:
-                continue
-            if model_filter and task.model != model_filter:
-                continue
-            status = self.status_at(task, now)
-            if status_filter and status != status_filter:
-                continue
-            rows.append((task, status))
-        return Page(rows[(page_no - 1) * page_size: page_no * page_size], len(rows), page_no, page_size)
-
-    def _list_param(self, params: Mapping[str, str], name: str, parse: Callable[[str], T], default: T) -> T:
-        """A list query parameter parsed, or 400 InvalidParameter naming it (never the parser's own text)."""
-        if name not in params:
-            return default
-        try:
-            return parse(params[name])
-        except (ValueError, OverflowError):
-            raise self.catalog.error("InvalidParameter", like="Required parameter(", values=(name,)) from None
-
     # ---- housekeeping -----------------------------------------------------------------------------
 
     def _expire(self, now: float) -> None:
@@ -368,7 +321,9 @@ class TaskBook:
         """Forget tasks, lanes and journals (all, or one account's)."""
         if account is None:
             self.journal.forget()
+            self.store.reset()
         else:
-            self.journal.forget({t.task_id for t in self.store.by_account(account, 0, math.inf)})
-        self.store.reset(account)
+            for key in (account, account + SYNC):
+                self.journal.forget({t.task_id for t in self.store.by_account(key, 0, math.inf)})
+                self.store.reset(key)
         self.lanes.reset(account)

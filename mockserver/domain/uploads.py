@@ -13,12 +13,13 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import threading
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
@@ -48,7 +49,8 @@ class StoredFile:
     model: str
     created: float  # virtual epoch seconds
     content_type: str
-    data: bytes
+    data: bytes  # on disk, the stored file's bytes are read from there (`FileStore.get`); b"" when just received
+    md5: str = ""  # hex digest of the bytes (the PostObject ETag)
 
 
 class FileStore:
@@ -66,16 +68,33 @@ class FileStore:
         name = hashlib.sha256(key.encode()).hexdigest()  # never the key itself: no path is built from input
         return self.root / "objects" / f"{name}.bin", self.root / "objects" / f"{name}.json"
 
-    def put(self, file: StoredFile) -> None:
-        """Store `file`, replacing any file with the same key (the SDK re-uploads keys, §5.6)."""
-        with self._lock:
-            if self.root is None:
+    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
+        """Store `file` (its bytes from `source` when given, copied in chunks to disk), replacing any file with
+        the same key (the SDK re-uploads keys, §5.6). Returns it with its md5 set."""
+        digest = hashlib.md5(usedforsecurity=False)
+        if self.root is None:
+            data = file.data if source is None else source.read()
+            digest.update(data)
+            file = replace(file, data=data, md5=digest.hexdigest())
+            with self._lock:
                 self._files[file.key] = file
-                return
-            data_path, meta_path = self._paths(file.key)
-            data_path.write_bytes(file.data)
+            return file
+        data_path, meta_path = self._paths(file.key)
+        partial = data_path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        with partial.open("wb") as out:
+            if source is None:
+                digest.update(file.data)
+                out.write(file.data)
+            else:
+                while chunk := source.read(1 << 20):  # streamed: the file is never held whole in memory
+                    digest.update(chunk)
+                    out.write(chunk)
+        file = replace(file, data=b"", md5=digest.hexdigest())
+        with self._lock:
+            partial.replace(data_path)
             meta = {k: v for k, v in asdict(file).items() if k != "data"}
             meta_path.write_text(json.dumps(meta), encoding="utf-8")
+        return file
 
     def get(self, key: str) -> StoredFile | None:
         """The file stored under `key`, or None."""
@@ -126,7 +145,11 @@ class MemoryGrants:
     def grant(self, request_id: str, grant: Grant, now: float) -> None:
         """Remember `grant` and drop the grants expired at `now`."""
         with self._lock:
-            self._grants = {k: g for k, g in self._grants.items() if g.expires >= now}
+            while self._grants:  # grants expire in issue order: drop from the front, never a scan
+                first = next(iter(self._grants))
+                if self._grants[first].expires >= now:
+                    break
+                del self._grants[first]
             self._grants[request_id] = grant
 
     def grant_of(self, request_id: str) -> Grant | None:
@@ -137,8 +160,8 @@ class MemoryGrants:
 class FileBackend(Protocol):
     """Uploaded files by object key."""
 
-    def put(self, file: StoredFile) -> None:
-        """Store `file`, replacing any file with the same key."""
+    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
+        """Store `file` (its bytes read from `source` when given), replacing any file with the same key."""
 
     def get(self, key: str) -> StoredFile | None:
         """The file stored under `key`, or None."""
@@ -230,9 +253,16 @@ class Uploads:
             "oss_access_key_id": ACCESS_KEY_ID, "x_oss_object_acl": "private", "x_oss_forbid_overwrite": "true",
         }
 
-    def receive(self, form: Mapping[str, str], filename: str, data: bytes, content_type: str,
-                now: float) -> StoredFile:
-        """Check a PostObject form against its policy and store the file; OssError on any failure."""
+    def receive(self, form: Mapping[str, str], filename: str, data: bytes | IO[bytes], content_type: str,
+                now: float, size: int | None = None) -> StoredFile:
+        """Check a PostObject form against its policy and store the file; OssError on any failure.
+
+        `data` is the file's bytes or a readable file of `size` bytes (streamed into the store).
+        """
+        if isinstance(data, bytes | bytearray):
+            size = len(data)
+        elif size is None:
+            raise ValueError("a streamed upload needs its size")
         policy_b64, signature = form.get("policy"), form.get("Signature")
         if not policy_b64 or not signature or not form.get("OSSAccessKeyId"):
             raise self.catalog.oss("no_right_bucket")
@@ -261,15 +291,17 @@ class Uploads:
                 for name, want in cond.items():
                     if name != "bucket" and form.get(name) != want:
                         raise self.catalog.oss("policy_condition", _condition_text(cond))
-        if len(data) > high:
+        if size > high:
             raise self.catalog.oss("too_large")
-        if len(data) < low:
+        if size < low:
             raise self.catalog.oss("too_small")
         grant = self.grants.grant_of(prefix.rsplit("/", 1)[-1])
         if grant is None or grant.upload_dir != prefix:
             raise self.catalog.oss("policy_expired")
-        stored = StoredFile(key, grant.account, grant.model, now, content_type, data)
-        self.files.put(stored)
+        if isinstance(data, bytes | bytearray):
+            stored = self.files.put(StoredFile(key, grant.account, grant.model, now, content_type, bytes(data)))
+        else:
+            stored = self.files.put(StoredFile(key, grant.account, grant.model, now, content_type, b""), data)
         self._prune(now)
         return stored
 

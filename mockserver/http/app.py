@@ -43,6 +43,8 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 def create_app(settings: Settings | None = None, request_log: RequestLog | None = None) -> Gateway:
     """The ASGI app of one twin (its state is `app.state.twin`); `request_log` gets a line per request."""
     twin = build_state(settings or Settings.for_profile("dev"))
+    if request_log is not None:
+        request_log.redact = twin.redact
     guard = Guard(twin, request_log)
     signer = UrlSigner(twin.url_secret)
     renderer = Renderer(twin.tasks, twin.catalog, signer, twin.settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from ..domain.bounds import MAX_CREATE_BYTES
 from ..spec.document import AIGC_PREFIX
 from .guard import Guard, Reply, Seen
 from .tasks_api import Call, TasksApi
@@ -45,16 +46,23 @@ def _match(api: TasksApi, method: str, path: str) -> tuple[str, Handler, Call] |
     return None
 
 
-async def read_body(receive: Receive) -> bytes:
-    """The whole request body, gathered from as many ASGI messages as it came in."""
+async def read_body(receive: Receive, limit: int | None = None) -> bytes | None:
+    """The whole request body, gathered from as many ASGI messages as it came in; None once it passes `limit`
+    (reading stops there: an oversized body is never held whole)."""
     message = await receive()
     body: bytes = message.get("body", b"")
+    if limit is not None and len(body) > limit:
+        return None
     if not message.get("more_body", False):
         return body
-    chunks = [body]
+    chunks, size = [body], len(body)
     while message.get("more_body", False):
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            return None
+        chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -81,7 +89,8 @@ class Gateway:
         call.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         call.query = scope.get("query_string", b"").decode("latin-1")
         if call.method == "POST":
-            call.body = await read_body(receive)
+            body = await read_body(receive, MAX_CREATE_BYTES)
+            call.body, call.oversize = (b"", True) if body is None else (body, False)
 
         async def produce(request_id: str) -> Reply:
             return handler(call, request_id)

@@ -73,7 +73,7 @@ class Guard:
             status, headers = err.status, {"x-request-id": request_id, **err.headers}
             payload = orjson.dumps(error_body(err, request_id, self.suffix))
         except Exception:  # never a traceback (or a dropped connection): a 500 in the documented envelope
-            log.exception("internal error on %s %s", method, path)
+            log.exception("internal error on %s %s", self.twin.redact(method), self.twin.redact(path))
             internal = self.twin.catalog.error("InternalError")
             status, headers = internal.status, {"x-request-id": request_id}
             payload = orjson.dumps(error_body(internal, request_id))

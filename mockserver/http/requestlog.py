@@ -11,9 +11,10 @@ import asyncio
 import atexit
 import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
-from ..domain.accounts import redact
+from ..domain.redaction import redact as redact_any
 
 
 class RequestLog:
@@ -29,6 +30,7 @@ class RequestLog:
         self._lock = threading.Lock()
         self._next_second = 0.0
         self._stamp = ""
+        self.redact: Callable[[str], str] = redact_any  # the twin's own (it also knows its keys and token)
         atexit.register(self.flush)
 
     def line(self, request_id: str, method: str, path: str, model: str | None, status: int, task_id: str | None,
@@ -40,7 +42,7 @@ class RequestLog:
             self._next_second = second + 1.0
             self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
         elapsed_us = int((time.perf_counter() - started) * 1e6)
-        self._lines.append(redact(
+        self._lines.append(self.redact(
             f"{self._stamp}.{int(now * 1000) % 1000:03d} {method} {path} model={model or '-'} status={status} "
             f"task={task_id or '-'} request_id={request_id} {elapsed_us}us"))
         if len(self._lines) >= self.batch:

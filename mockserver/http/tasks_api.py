@@ -11,7 +11,9 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from ..domain import listing
 from ..domain.accounts import Caller
+from ..domain.bounds import too_deep
 from ..domain.scenarios import ScenarioError, parse
 from ..domain.state import Twin
 from ..wire.render import Renderer, detect_answer
@@ -29,6 +31,7 @@ class Call:
     query: str = ""
     body: bytes = b""
     route: str | None = None
+    oversize: bool = False  # the body passed MAX_CREATE_BYTES and was not read whole
 
 
 class TasksApi:
@@ -65,11 +68,13 @@ class TasksApi:
             raise self.catalog.error("AccessDenied", like="synchronous calls")
         if route.mode == "sync" and is_async:
             raise self.catalog.error("AccessDenied", like="asynchronous calls")
+        if call.oversize:
+            raise self.catalog.error("BadRequest.TooLarge")
         try:
             body = orjson.loads(call.body)
         except orjson.JSONDecodeError:
             body = None
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or too_deep(body):  # deep nesting would recurse in the validators
             raise self.catalog.error("InvalidParameter", like="Required body invalid")
         model = body.get("model")
         call.seen.model = model if isinstance(model, str) else None
@@ -137,5 +142,5 @@ class TasksApi:
         self._query_gate(who)
         # blanks kept: `page_size=` is an invalid integer, not an absent one (Schemathesis negative data)
         params = dict(parse_qsl(call.query, keep_blank_values=True))
-        page = self.tasks.page(who.account, params)
+        page = listing.page(self.tasks, who.account, params)
         return Reply(self.renderer.list_page(page, who.region, request_id))

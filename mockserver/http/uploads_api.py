@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -18,6 +18,11 @@ from .guard import Reply, Seen
 
 _FORM_OVERHEAD = 1 << 20  # multipart fields besides the file, in bytes
 
+
+class _TooLarge(Exception):
+    """The raw upload stream passed the policy's size limit while being read."""
+
+Message = MutableMapping[str, Any]
 Endpoint = Callable[[Request], Awaitable[Response]]
 Wrap = Callable[[str, Callable[[Request, Seen, str], Awaitable[Reply]]], Endpoint]
 
@@ -54,27 +59,52 @@ class UploadsApi:
         return Reply({"data": data, "request_id": request_id}, headers={"x-request-id": request_id})
 
     async def post_object(self, request: Request) -> Response:
-        """POST /__oss/upload: an OSS PostObject upload checked against its signed policy."""
+        """POST /__oss/upload: an OSS PostObject upload checked against its signed policy.
+
+        The size limit is enforced on the raw stream as it is read (a chunked body has no Content-Length to
+        check first); starlette's parser spools the file to disk, and the store copies it in chunks.
+        """
         twin = self.twin
         host = request.url.netloc
+        limit = twin.uploads.max_bytes + _FORM_OVERHEAD
+        seen = [0]
+
+        async def counted() -> Message:
+            message = await request.receive()
+            seen[0] += len(message.get("body", b""))
+            if seen[0] > limit:
+                raise _TooLarge
+            return message
+
         try:
             declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > twin.uploads.max_bytes + _FORM_OVERHEAD:
+            if declared and declared.isdigit() and int(declared) > limit:
                 raise twin.catalog.oss("too_large")
             try:
-                form = await request.form(max_files=1, max_fields=64)
+                form = await Request(request.scope, counted).form(max_files=1, max_fields=64)
+            except _TooLarge as exc:
+                raise twin.catalog.oss("too_large") from exc
             except Exception as exc:  # starlette raises MultiPartException / HTTPException for a broken body
+                if seen[0] > limit:
+                    raise twin.catalog.oss("too_large") from exc
                 raise twin.catalog.oss("malformed_post") from exc
             fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise twin.catalog.oss("no_file_field")
-            data = await upload.read()
             content_type = fields.get("x-oss-content-type") or upload.content_type or "application/octet-stream"
-            stored = twin.uploads.receive(fields, upload.filename or "", data, content_type, twin.clock.now())
+            upload.file.seek(0, 2)
+            size = upload.file.tell()
+            upload.file.seek(0)
+            stored = twin.uploads.receive(fields, upload.filename or "", upload.file, content_type,
+                                          twin.clock.now(), size=size)
+            await form.close()
         except OssError as err:
-            return oss_error_response(err, host)
-        etag = '"' + hashlib.md5(stored.data, usedforsecurity=False).hexdigest().upper() + '"'
+            response = oss_error_response(err, host)
+            if err.code == "EntityTooLarge":
+                response.headers["connection"] = "close"  # stop reading the rest of an oversized body
+            return response
+        etag = '"' + stored.md5.upper() + '"'
         headers = {"etag": etag, "x-oss-request-id": oss.request_id(), "server": "AliyunOSS"}
         status = fields.get("success_action_status")
         if status == "200":  # what the SDK sends; the body is ignored (docs/sdk-wire.md §5.3)

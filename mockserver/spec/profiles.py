@@ -47,6 +47,9 @@ class OutputSpec:
     field: str = "video_url"
     count: str | None = None  # request path holding the number of results
     count_default: int = 1
+    # the most results a task produces: larger requested counts are clamped to it. Defaults to the schema's
+    # `maximum` of the `count` field; a counted output with neither is a SpecError (no unbounded work)
+    count_max: int | None = None
     task_metrics: bool | tuple[str, ...] = False  # true: in every status; or the statuses that show it
     prompts: tuple[str, ...] = ()  # the prompt fields the model returns beside its result
     end_time_ms: bool = True
@@ -190,6 +193,19 @@ class Route:
     models: frozenset[str]
 
 
+def _bounded(output: OutputSpec, schema: Mapping[str, Any], where: str) -> OutputSpec:
+    """`output` with its `count_max` set from the count field's schema `maximum` when the spec gives none."""
+    if output.count is None or output.count_max is not None:
+        return output
+    node: Any = schema
+    for part in output.count.split("."):
+        node = (node.get("properties") or {}).get(part, {}) if isinstance(node, Mapping) else {}
+    maximum = node.get("maximum") if isinstance(node, Mapping) else None
+    if not isinstance(maximum, int):
+        raise SpecError(f"{where}: count {output.count} has no `maximum` in the schema and no `count_max`")
+    return dataclasses.replace(output, count_max=maximum)
+
+
 def _profiles(schema_name: str, schema: Mapping[str, Any]) -> list[ModelProfile]:
     """The profiles of every model id a request schema names; SpecError on anything unreadable."""
     ext = schema["x-dashscope-model"]
@@ -206,9 +222,10 @@ def _profiles(schema_name: str, schema: Mapping[str, Any]) -> list[ModelProfile]
     validation = ext.get("validation", "submit")
     if mode not in ("async", "sync") or validation not in ("submit", "deferred"):
         raise SpecError(f"{where}: mode must be async|sync and validation submit|deferred")
+    output = _bounded(_typed(OutputSpec, ext.get("output"), f"{where}.output"), schema, f"{where}.output")
     shared = {
         "schema_name": schema_name, "route": ext["route"].strip("/"), "mode": mode, "validation": validation,
-        "result_schema": ext.get("result"), "output": _typed(OutputSpec, ext.get("output"), f"{where}.output"),
+        "result_schema": ext.get("result"), "output": output,
         "media": _typed(MediaRules, ext.get("media"), f"{where}.media"), "usage": dict(ext.get("usage") or {}),
         "timing": _typed(Timing, ext.get("timing"), f"{where}.timing"),
         "limits": _typed(Limits, ext.get("limits"), f"{where}.limits"), "rules": rules,

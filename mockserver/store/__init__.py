@@ -48,15 +48,19 @@ def open_store(spec: str) -> TaskStore:
     raise ValueError(f"unknown store {spec!r}: use memory, sqlite:PATH or redis://HOST:PORT/DB")
 
 
-class MemorySecrets:
-    """Secrets for one process: made on first use."""
+class StoreSecrets:
+    """Secrets kept in the task store's meta values: made on first use, the same after a restart."""
 
-    def __init__(self) -> None:
-        self._values: dict[str, bytes] = {}
+    def __init__(self, store: TaskStore) -> None:
+        self.store = store
 
     def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
-        """The secret `name`, made by `make()` the first time."""
-        return self._values.setdefault(name, make())
+        """The secret `name`, made by `make()` and persisted the first time."""
+        value = self.store.meta_get(name)
+        if value is None:
+            value = make().hex()
+            self.store.meta_set(name, value)
+        return bytes.fromhex(value)
 
 
 def _no_refresh() -> None:
@@ -89,13 +93,16 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
     """
     plan = FaultPlan.from_dict(settings.faults) if settings.faults else None
     if not is_shared(settings.store):
+        store = open_store(settings.store)
+        # a persistent store keeps the clock: after a restart time goes on from where it was, never back
+        clock = VirtualClock.resume(store.meta_get("clock"), settings.time_scale, settings.start_time,
+                                    settings.frozen, persist=lambda doc: store.meta_set("clock", doc))
         return Backends(
-            tasks=open_store(settings.store),
-            clock=VirtualClock(settings.time_scale, settings.start_time, settings.frozen),
+            tasks=store, clock=clock,
             faults=Faults(plan, codes), journal=Journal(), lanes=Lanes(), rates=RateWindows(),
             scenarios=ScenarioQueue(codes, models),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
-            secrets=MemorySecrets(), refresh=_no_refresh,
+            secrets=StoreSecrets(store), refresh=_no_refresh,
         )
     from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
     from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios, RedisSecrets

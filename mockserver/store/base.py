@@ -1,4 +1,4 @@
-"""The TaskStore protocol every store implements."""
+"""The TaskStore protocol every store implements (docs of the agreed names: /work/notes/store-protocol.md)."""
 
 from __future__ import annotations
 

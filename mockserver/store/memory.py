@@ -23,7 +23,7 @@ class MemoryStore:
         self._lock = threading.Lock()
 
     def put(self, task: Task) -> None:
-        """Store a new task (submit times only grow: the virtual clock never runs backwards)."""
+        """Store a new task; TaskExists when the id is taken (insert only)."""
         with self._lock:
             if task.task_id in self._tasks:
                 raise TaskExists(task.task_id)
@@ -52,35 +52,29 @@ class MemoryStore:
                     setattr(task, name, getattr(draft, name))
             return task
 
-    def count_by_account(self, account: str, since: float, until: float) -> int:
-        """How many of the account's tasks were submitted in [since, until] (two bisections)."""
-        times, _ = self._by_account.get(account, ([], []))
-        return bisect.bisect_right(times, until) - bisect.bisect_left(times, since)
-
-    def meta_get(self, name: str) -> str | None:
-        """A small named value, or None."""
-        return self._meta.get(name)
-
-    def meta_set(self, name: str, value: str) -> None:
-        """Keep a small named value (for this process's life)."""
-        self._meta[name] = value
-
-    def close(self) -> None:
-        """Nothing to release."""
-
     def by_account(self, account: str, since: float, until: float) -> Iterator[Task]:
         """The account's tasks submitted in [since, until], newest first."""
         times, ids = self._by_account.get(account, ([], []))
-        lo = bisect.bisect_left(times, since)
-        hi = bisect.bisect_right(times, until)
-        for task_id in reversed(ids[lo:hi]):
-            task = self._tasks.get(task_id)
+        with self._lock:
+            lo = bisect.bisect_left(times, since)
+            hi = bisect.bisect_right(times, until)
+        for i in range(min(hi, len(ids)) - 1, lo - 1, -1):  # lazily, newest first: no copy of the window
+            try:
+                task = self._tasks.get(ids[i])
+            except IndexError:  # expiry or a reset shrank the list under us
+                return
             if task is not None:
                 yield task
 
     def accounts(self) -> list[str]:
         """Every account that has a stored task."""
         return [a for a, (times, _) in list(self._by_account.items()) if times]
+
+    def count_by_account(self, account: str, since: float, until: float) -> int:
+        """How many of the account's tasks were submitted in [since, until] (two bisections)."""
+        times, _ = self._by_account.get(account, ([], []))
+        with self._lock:
+            return max(0, bisect.bisect_right(times, until) - bisect.bisect_left(times, since))
 
     def expire(self, before: float) -> int:
         """Drop tasks submitted before `before`, oldest first."""
@@ -112,6 +106,17 @@ class MemoryStore:
             _, ids = self._by_account.pop(account, ([], []))
             for task_id in ids:
                 self._tasks.pop(task_id, None)
+
+    def meta_get(self, name: str) -> str | None:
+        """A value of the twin's own state (lives as long as the process)."""
+        return self._meta.get(name)
+
+    def meta_set(self, name: str, value: str) -> None:
+        """Keep a value of the twin's own state."""
+        self._meta[name] = value
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def __len__(self) -> int:
         return len(self._tasks)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Container
-from dataclasses import asdict
-from typing import Any
+from dataclasses import asdict, replace
+from typing import IO, Any
 
 import orjson
 import redis
@@ -113,14 +113,17 @@ class RedisFiles:
     def _key(self, key: str) -> str:
         return f"{self.p}file:{hashlib.sha256(key.encode()).hexdigest()}"
 
-    def put(self, file: StoredFile) -> None:
-        """Store `file`, replacing any with the same key."""
+    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
+        """Store `file` (its bytes read from `source` when given), replacing any with the same key."""
+        if source is not None:
+            file = replace(file, data=source.read())  # already size-checked by the upload receiver
         meta = orjson.dumps({k: v for k, v in asdict(file).items() if k != "data"})
         name = self._key(file.key)
         with self.r.pipeline() as pipe:
             pipe.hset(name, mapping={"meta": meta, "data": file.data})
             pipe.expire(name, self.gc)
             pipe.execute()
+        return file
 
     def get(self, key: str) -> StoredFile | None:
         """The file stored under `key`, or None."""

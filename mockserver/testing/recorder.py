@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain.accounts import redact
+from ..domain.redaction import redact
 from .runner import ASGIApp, Message, Receive, Scope, Send
 
 _BODY_CAP = 1 << 20
@@ -13,7 +13,7 @@ _BODY_CAP = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class WireRecord:
-    """One HTTP request the twin answered (Authorization redacted; JSON bodies kept, others dropped)."""
+    """One HTTP request the twin answered (path, query and headers redacted; JSON bodies kept, others dropped)."""
 
     method: str
     path: str
@@ -46,7 +46,9 @@ class Recorder:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): redact(v.decode("latin-1")) for k, v in scope["headers"]}
+        twin = getattr(self.state, "twin", None)
+        known: frozenset[str] = twin.secrets() if twin is not None else frozenset()
+        headers = {k.decode("latin-1").lower(): redact(v.decode("latin-1"), known) for k, v in scope["headers"]}
         body = b""
         replay: list[Message] = []
         if "json" in headers.get("content-type", ""):
@@ -80,5 +82,6 @@ class Recorder:
             await self.app(scope, receive_replayed, send_and_note)
         finally:
             self.records.append(WireRecord(
-                scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
+                scope["method"], redact(scope["path"], known),
+                redact(scope.get("query_string", b"").decode("latin-1"), known),
                 status[0], headers, body[:_BODY_CAP], content_type[0]))

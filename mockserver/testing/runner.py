@@ -99,6 +99,8 @@ class ThreadedServer:
     def _run(self) -> None:
         import uvicorn
 
+        from ..http.serving import server_config
+
         if self.lazy:
             readable, _, _ = select.select([self.sock, self._wake_r], [], [])
             if self._wake_r in readable:
@@ -106,7 +108,7 @@ class ThreadedServer:
         with self._lock:
             if self._closing:
                 return
-            config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+            config = server_config(self.app)  # the CLI's timeouts (http/serving.py)
             self._server = uvicorn.Server(config)
         try:
             self._server.run(sockets=[self.sock])

@@ -13,8 +13,9 @@ from typing import Any
 
 from ..domain import media
 from ..domain.clock import format_cst
+from ..domain.listing import Page
 from ..domain.task import TERMINAL, Task
-from ..domain.tasks import Page, TaskBook
+from ..domain.tasks import TaskBook
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.profiles import ModelProfile
