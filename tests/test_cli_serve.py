@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from mockserver.testing import free_port
+from tests.health import wait_healthy
 
 COMMAND = str(Path(sys.executable).parent / "dashscope-mock")
 CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
@@ -41,15 +42,7 @@ def serve(tmp_path: Path, *args: str, port: int | None = None, env: dict[str, st
                                 env=env or _env(DASHSCOPE_MOCK_PORT=str(port)))
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/__mock/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.05)
+        wait_healthy(base, lambda: proc.poll() is None, log.read_text)
         yield base, log
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0, log.read_text()

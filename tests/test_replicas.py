@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from mockserver.testing import ASYNC, AUTH, KEY, DashScopeMock, free_port
+from tests.health import wait_healthy
 
 from .redis_server import RedisServer
 from .test_uploads import PNG, RESOLVE, i2v, policy, upload
@@ -177,15 +178,7 @@ def serve(redis_url: str, log: Path, *extra: str) -> tuple[subprocess.Popen[byte
 
 
 def wait_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/__mock/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-        time.sleep(0.05)
+    wait_healthy(base, lambda: proc.poll() is None, log.read_text)
 
 
 @pytest.fixture

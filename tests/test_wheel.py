@@ -21,9 +21,8 @@ import time
 import tomllib
 from pathlib import Path
 
-import httpx
-
 from mockserver.testing import free_port
+from tests.health import wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "constraints.txt"
@@ -95,17 +94,7 @@ def _serve_until_healthy(venv: Path, cwd: Path, log: Path) -> None:
         proc = subprocess.Popen([str(venv / "bin" / "dashscope-mock"), "serve", "--port", str(port)],
                                 cwd=cwd, env=_user_env(venv), stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, f"serve exited {proc.returncode}:\n{log.read_text()}"
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/__mock/health", timeout=1)
-                if health.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"no health answer in 30 s:\n{log.read_text()}"
-            time.sleep(0.1)
+        wait_healthy(f"http://127.0.0.1:{port}", lambda: proc.poll() is None, log.read_text)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0, log.read_text()
     finally:
