@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class Twin:
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
-        return self.keys.known | {self.admin_token}
+        return _secret_set(self.keys.known, self.admin_token)
 
     def redact(self, text: str) -> str:
         """`text` safe to log: every secret form masked, control characters escaped (domain/redaction.py)."""
@@ -101,3 +102,9 @@ def build_state(settings: Settings) -> Twin:
         refresh=shared.refresh,
     )
 
+
+@functools.lru_cache(maxsize=16)
+def _secret_set(known: frozenset[str], admin_token: str) -> frozenset[str]:
+    """The keys book's secrets plus the admin token: one object while neither changes (the log redacts with it
+    on every request, and its compiled pattern is cached by this set)."""
+    return known | {admin_token}
