@@ -6,10 +6,15 @@ test under way is exercising.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 
 def wait_healthy(base: str, alive: Callable[[], bool], log: Callable[[], str], timeout: float = 30.0) -> None:
@@ -25,3 +30,20 @@ def wait_healthy(base: str, alive: Callable[[], bool], log: Callable[[], str], t
             pass
         assert time.monotonic() < deadline, f"no health answer in {timeout:.0f} s:\n{log()}"
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def served(argv: list[str], base: str, log: Path, **popen: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a `dashscope-mock serve` command (output to `log`) until it is healthy; at the end SIGTERM it and
+    expect a clean exit (killed instead if the body failed first)."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, **popen)
+    try:
+        wait_healthy(base, lambda: proc.poll() is None, log.read_text)
+        yield proc
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

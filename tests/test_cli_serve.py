@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import httpx
 import pytest
 
 from mockserver.testing import free_port
-from tests.health import wait_healthy
+from tests.health import served
 
 COMMAND = str(Path(sys.executable).parent / "dashscope-mock")
 CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
@@ -37,19 +36,9 @@ def serve(tmp_path: Path, *args: str, port: int | None = None, env: dict[str, st
     """Run `dashscope-mock serve ARGS` until /__mock/health answers; yield (root URL, its stderr file)."""
     port = port or free_port()
     log = tmp_path / f"serve-{port}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([COMMAND, "serve", *args], stdout=out, stderr=subprocess.STDOUT,
-                                env=env or _env(DASHSCOPE_MOCK_PORT=str(port)))
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, lambda: proc.poll() is None, log.read_text)
+    with served([COMMAND, "serve", *args], base, log, env=env or _env(DASHSCOPE_MOCK_PORT=str(port))):
         yield base, log
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0, log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def _create(base: str, key: str = "sk-anything", scenario: str | None = None) -> str:

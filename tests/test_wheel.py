@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import tomllib
 from pathlib import Path
 
 from mockserver.testing import free_port
-from tests.health import wait_healthy
+from tests.health import served
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "constraints.txt"
@@ -90,17 +89,9 @@ def _install(venv: Path, wheel: Path) -> None:
 def _serve_until_healthy(venv: Path, cwd: Path, log: Path) -> None:
     """`dashscope-mock serve` on a free port: wait for /__mock/health to answer 200, then SIGTERM it."""
     port = free_port()
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(venv / "bin" / "dashscope-mock"), "serve", "--port", str(port)],
-                                cwd=cwd, env=_user_env(venv), stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", lambda: proc.poll() is None, log.read_text)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0, log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    with served([str(venv / "bin" / "dashscope-mock"), "serve", "--port", str(port)], f"http://127.0.0.1:{port}",
+                log, cwd=cwd, env=_user_env(venv)):
+        pass
 
 
 def test_readme_has_one_runnable_fixture_example() -> None:
