@@ -95,6 +95,21 @@ class Serve:
                              headers={"Authorization": "Bearer sk-bench", "X-DashScope-Async": "enable"}).json()
         self.task = created["output"]["task_id"]
 
+    def cpu_s(self) -> float:
+        """CPU seconds used so far by the server and its worker processes."""
+        pids = [self.proc.pid]
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(15)
@@ -108,8 +123,8 @@ def replicas_bench() -> dict[str, Any]:
     try:
         for _ in range(ROUNDS):
             for name, server in servers.items():
-                runs[f"{name}_get"].append(wrk(f"{server.url}/api/v1/tasks/{server.task}", "get.lua"))
-                runs[f"{name}_create"].append(wrk(server.url + CREATE, "post.lua"))
+                runs[f"{name}_get"].append(wrk(server, f"/api/v1/tasks/{server.task}", "get.lua"))
+                runs[f"{name}_create"].append(wrk(server, CREATE, "post.lua"))
     finally:
         for server in servers.values():
             server.stop()
