@@ -3,7 +3,8 @@
 uvicorn times out idle keep-alive connections between requests (`timeout_keep_alive`) but nothing else: a
 client that connects and never finishes its headers, or drips a body, held its connection forever. The
 protocol below closes a connection whose request headers take longer than HEADER_TIMEOUT_S or grow past
-MAX_HEADER_BYTES; `BodyTimeout` ends a request whose body stalls for BODY_IDLE_TIMEOUT_S.
+MAX_HEADER_BYTES, and one whose body stalls for BODY_IDLE_TIMEOUT_S. These are loop timers in the protocol,
+armed and cancelled once per request: no per-request task or middleware on the hot path.
 """
 
 from __future__ import annotations
@@ -64,10 +65,35 @@ class TimedHttpProtocol(HttpToolsProtocol):
         super().data_received(data)
 
     def on_headers_complete(self) -> None:
-        """The headers arrived in time: stop their deadline."""
+        """The headers arrived in time: stop their deadline, and start the body's (until the message is whole)."""
         self._in_headers = False
         self._disarm()
         super().on_headers_complete()
+        self._header_timer = self.loop.call_later(BODY_IDLE_TIMEOUT_S, self._body_timeout)
+
+    def on_body(self, body: bytes) -> None:
+        """A piece of the body came: the next one gets a fresh BODY_IDLE_TIMEOUT_S."""
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = self.loop.call_later(BODY_IDLE_TIMEOUT_S, self._body_timeout)
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        """The whole request arrived: no deadline while the app answers."""
+        self._disarm()
+        super().on_message_complete()
+
+    def _body_timeout(self) -> None:
+        """The body stalled: hand the app what came as the whole body (it answers the body error, as for any
+        broken body), and close the connection after that answer, since the rest of the body never came."""
+        cycle = self.cycle
+        if cycle is None or cycle.response_complete:
+            if not self.transport.is_closing():
+                self.transport.close()
+            return
+        cycle.keep_alive = False
+        cycle.more_body = False
+        cycle.message_event.set()
 
     def on_response_complete(self) -> None:
         """A keep-alive connection's next request gets its own header deadline."""
@@ -81,39 +107,10 @@ class TimedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
 
-class BodyTimeout:
-    """ASGI middleware: a request body that stalls for BODY_IDLE_TIMEOUT_S reads as a client disconnect."""
-
-    def __init__(self, app: ASGIApp, timeout_s: float | None = None) -> None:
-        self.app = app
-        self.timeout_s = BODY_IDLE_TIMEOUT_S if timeout_s is None else timeout_s
-        self.state = getattr(app, "state", None)  # `app.state.twin`, as on the wrapped app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        done = [False]
-
-        async def timed() -> Message:
-            if done[0]:  # after the body only a disconnect can come: no deadline on waiting for it
-                return await receive()
-            try:
-                message = await asyncio.wait_for(receive(), self.timeout_s)
-            except TimeoutError:
-                done[0] = True
-                return {"type": "http.disconnect"}
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                done[0] = True
-            return message
-
-        await self.app(scope, timed, send)
-
-
 def server_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
     """A uvicorn Config for `app` with the twin's timeouts (other options pass through)."""
     options.setdefault("log_level", "warning")
     options.setdefault("access_log", False)
     options.setdefault("lifespan", "off")
     options.setdefault("timeout_keep_alive", KEEP_ALIVE_S)
-    return uvicorn.Config(BodyTimeout(app), http=TimedHttpProtocol, **options)
+    return uvicorn.Config(app, http=TimedHttpProtocol, **options)
