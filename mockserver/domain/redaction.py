@@ -44,7 +44,9 @@ def _replace(match: re.Match[str]) -> str:
     if kind == "token":
         return "sk-" + MASK
     if match.group("bearer") is not None:
-        return f"{match.group('bearer')}{match.group('gap')}{MASK}"
+        credential = match.group()[match.end("gap") - match.start():]
+        kept = "sk-" if credential.startswith("sk-") else ""  # a key keeps its visible prefix, as `token` does
+        return f"{match.group('bearer')}{match.group('gap')}{kept}{MASK}"
     if match.group("param") is not None:
         return f"{match.group('param')}{match.group('sep')}{MASK}"
     return MASK  # an exact known secret
