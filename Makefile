@@ -43,12 +43,12 @@ $(CHROMIUM):
 		|| echo "no apt-get: install Chromium yourself (CHROMIUM=/path); the browser test is skipped without it"
 
 test: $(STAMP) redis-server $(CHROMIUM)
-	$(BIN)/ruff check mockserver clients contracts tests bench
+	$(BIN)/ruff check mockserver clients contracts tests bench openapi
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 tests contracts
 
 lint: $(STAMP)
-	$(BIN)/ruff check mockserver clients contracts tests bench
+	$(BIN)/ruff check mockserver clients contracts tests bench openapi
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
