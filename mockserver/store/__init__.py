@@ -49,18 +49,15 @@ def open_store(spec: str) -> TaskStore:
 
 
 class StoreSecrets:
-    """Secrets kept in the task store's meta values: made on first use, the same after a restart."""
+    """Secrets kept in the task store's meta values: made on first use, the same after a restart, and on a shared
+    store the same for every replica (the first one to start picks them)."""
 
     def __init__(self, store: TaskStore) -> None:
         self.store = store
 
     def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
         """The secret `name`, made by `make()` and persisted the first time."""
-        value = self.store.meta_get(name)
-        if value is None:
-            value = make().hex()
-            self.store.meta_set(name, value)
-        return bytes.fromhex(value)
+        return bytes.fromhex(self.store.meta_setdefault(name, make().hex()))
 
 
 def _no_refresh() -> None:
@@ -105,7 +102,7 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
             secrets=StoreSecrets(store), refresh=_no_refresh,
         )
     from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
-    from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios, RedisSecrets
+    from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios
     from .redis_tasks import RedisStore, connect
 
     client, prefix = connect(settings.store), "dsm:"
@@ -113,12 +110,13 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
     gc = 2 * max(settings.task_ttl_s, settings.upload_ttl_s, settings.url_ttl_s)
     clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen)
     faults = SharedFaults(client, prefix, plan, codes)
+    tasks = RedisStore(client, prefix, gc)
     return Backends(
-        tasks=RedisStore(client, prefix, gc), clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc),
+        tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc),
         lanes=RedisLanes(client, prefix, gc), rates=RedisRates(client, prefix),
         scenarios=RedisScenarios(client, prefix, codes, models), marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
-        secrets=RedisSecrets(client, prefix), refresh=Refresher(client, clock, faults),
+        secrets=StoreSecrets(tasks), refresh=Refresher(client, clock, faults),
     )
 
 

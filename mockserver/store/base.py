@@ -50,6 +50,9 @@ class TaskStore(Protocol):
     def meta_set(self, name: str, value: str) -> None:
         """Persist a small named value."""
 
+    def meta_setdefault(self, name: str, value: str) -> str:
+        """The value under `name`, storing `value` first when there is none (atomic: the first caller wins)."""
+
     def close(self) -> None:
         """Release connections and files."""
 

@@ -115,6 +115,11 @@ class MemoryStore:
         """Keep a value of the twin's own state."""
         self._meta[name] = value
 
+    def meta_setdefault(self, name: str, value: str) -> str:
+        """The value under `name`, keeping `value` first when there is none."""
+        with self._lock:
+            return self._meta.setdefault(name, value)
+
     def close(self) -> None:
         """Nothing to release."""
 

@@ -11,7 +11,7 @@ import itertools
 import os
 import secrets
 import time
-from collections.abc import Callable, Container
+from collections.abc import Container
 
 import orjson
 import redis
@@ -217,17 +217,3 @@ class RedisMarks:
     def listed(self) -> list[str]:
         """Every marked URL, sorted."""
         return sorted(text(u) for u in self.r.smembers(self.key))
-
-
-class RedisSecrets:
-    """Signing secrets every replica shares: the first replica to start picks them (HSETNX)."""
-
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
-        self.r, self.key = client, f"{prefix}meta"
-
-    def secret(self, name: str, make: Callable[[], bytes]) -> bytes:
-        """The shared secret `name` (hex in Redis)."""
-        self.r.hsetnx(self.key, name, make().hex())
-        raw = self.r.hget(self.key, name)
-        assert raw is not None  # just set if absent; meta keys carry no TTL
-        return bytes.fromhex(text(raw))

@@ -139,6 +139,13 @@ class SqliteStore:
             self._db.execute("INSERT INTO meta (name, value) VALUES (?, ?) "
                              "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
 
+    def meta_setdefault(self, name: str, value: str) -> str:
+        """The value under `name`, persisting `value` first when there is none (one transaction)."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)", (name, value))
+            row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return str(row[0])
+
     def __len__(self) -> int:
         with self._lock:
             count: int = self._db.execute("SELECT COUNT(*) FROM tasks").fetchone()[0]
