@@ -272,12 +272,13 @@ def _serve_workers(settings: Settings, host: str, port: int, workers: int) -> No
     """N uvicorn workers on one address, each building its twin from `settings` (one admin token for all)."""
     import uvicorn
 
+    from .http.serving import server_options
     from .http.workers import ENV as WORKER_ENV
     from .http.workers import FACTORY, settings_to_env
 
     os.environ[WORKER_ENV] = settings_to_env(settings)
-    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, lifespan="off")
+    # each worker gets the same protocol and timeouts as a single `serve` (http/serving.py)
+    uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, **server_options())
 
 
 def _one_line(exc: cx.ClickException) -> str:

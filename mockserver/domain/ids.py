@@ -17,6 +17,9 @@ class Ids:
         """`epoch` counts the starts of a persistent store: each restart draws a new seeded sequence."""
         if seed is None:
             self._rng: random.Random | None = None
+            # ids need to be unique, not secret (a task is only ever shown to its own account): a generator
+            # seeded from the OS once costs a tenth of an os.urandom call on every request
+            self._fast = random.Random(os.urandom(32))
         else:
             self._rng = random.Random(seed if epoch == 0 else f"{seed}/{epoch}")
         self._lock = threading.Lock()
@@ -26,12 +29,14 @@ class Ids:
 
         `fresh` draws from the OS even under a seed (the last resort when seeded ids keep colliding).
         """
-        if self._rng is None or fresh:
+        if fresh:
             bits = int.from_bytes(os.urandom(16))
+        elif self._rng is None:
+            bits = self._fast.getrandbits(128)  # one C call under the GIL: no lock needed
         else:
             with self._lock:
                 bits = self._rng.getrandbits(128)
-        h = f"{(bits & _V4_CLEAR) | _V4_SET:032x}"
+        h = ((bits & _V4_CLEAR) | _V4_SET).to_bytes(16).hex()  # twice as fast as a :032x format
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def jitter(self, low: float, high: float) -> float:

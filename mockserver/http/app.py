@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
     """The ASGI app of one twin (its state is `app.state.twin`); `request_log` gets a line per request."""
     twin = build_state(settings or Settings.for_profile("dev"))
     if request_log is not None:
-        request_log.redact = twin.redact
+        request_log.secrets = twin.secrets
     guard = Guard(twin, request_log)
     signer = UrlSigner(twin.url_secret)
     renderer = Renderer(twin.tasks, twin.catalog, signer, twin.settings)

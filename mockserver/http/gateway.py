@@ -92,10 +92,13 @@ class Gateway:
             body = await read_body(receive, MAX_CREATE_BYTES)
             call.body, call.oversize = (b"", True) if body is None else (body, False)
 
-        async def produce(request_id: str) -> Reply:
-            return handler(call, request_id)
+        answer = self.guard.run_now(kind, call.method, call.path, call.seen, handler, call)
+        if answer is None:  # a fault is armed (it may delay the answer)
+            async def produce(request_id: str) -> Reply:
+                return handler(call, request_id)
 
-        status, payload, headers = await self.guard.run(kind, call.method, call.path, call.seen, produce)
+            answer = await self.guard.run(kind, call.method, call.path, call.seen, produce)
+        status, payload, headers = answer
         raw = [_TYPES.get(kind, _JSON), (b"content-length", str(len(payload)).encode())]
         raw.extend((k.encode(), v.encode()) for k, v in headers.items())
         await send({"type": "http.response.start", "status": status, "headers": raw})

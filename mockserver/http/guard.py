@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -38,6 +38,8 @@ class Seen:
 
 
 Produce = Callable[[str], Awaitable[Reply]]
+Answer = tuple[int, bytes, dict[str, str]]  # status, JSON body, extra headers
+T = TypeVar("T")
 
 
 class Guard:
@@ -59,21 +61,44 @@ class Guard:
                 self.twin.tasks.note_fault(task_id, fault.code)
             raise self.twin.catalog.error(fault.code)
 
-    async def run(self, kind: str, method: str, path: str, seen: Seen,
-                  produce: Produce) -> tuple[int, bytes, dict[str, str]]:
+    async def run(self, kind: str, method: str, path: str, seen: Seen, produce: Produce) -> Answer:
         """(status, JSON bytes, headers) of one request; `produce(request_id)` builds the success reply."""
         started = time.perf_counter()
         request_id = self.twin.ids.uuid()
         try:
             if self.twin.faults.active:
                 await self._fault(kind, seen.task_id)
-            reply = await produce(request_id)
-            status, payload, headers = reply.status, orjson.dumps(reply.body), reply.headers
-        except DashScopeError as err:
-            status, headers = err.status, {"x-request-id": request_id, **err.headers}
-            payload = orjson.dumps(error_body(err, request_id, self.suffix))
-        except Exception:  # never a traceback (or a dropped connection): a 500 in the documented envelope
-            log.exception("internal error on %s %s", self.twin.redact(method), self.twin.redact(path))
+            return self._answered(await produce(request_id), request_id, method, path, seen, started)
+        except Exception as exc:
+            return self._failed(exc, request_id, method, path, seen, started)
+
+    def run_now(self, kind: str, method: str, path: str, seen: Seen, handler: Callable[[T, str], Reply],
+                arg: T) -> Answer | None:
+        """`run` for a handler that never waits, `handler(arg, request_id)`; None while a fault is armed (faults
+        can delay: then use `run`). Polling takes this path: an await chain per request costs."""
+        if self.twin.faults.active:
+            return None
+        started = time.perf_counter()
+        request_id = self.twin.ids.uuid()
+        try:
+            return self._answered(handler(arg, request_id), request_id, method, path, seen, started)
+        except Exception as exc:
+            return self._failed(exc, request_id, method, path, seen, started)
+
+    def _answered(self, reply: Reply, request_id: str, method: str, path: str, seen: Seen,
+                  started: float) -> Answer:
+        payload = orjson.dumps(reply.body)  # inside the caller's try: an unencodable body is a 500, not a drop
+        if self.log is not None:
+            self.log.line(request_id, method, path, seen.model, reply.status, seen.task_id, started)
+        return reply.status, payload, reply.headers
+
+    def _failed(self, exc: Exception, request_id: str, method: str, path: str, seen: Seen,
+                started: float) -> Answer:
+        if isinstance(exc, DashScopeError):
+            status, headers = exc.status, {"x-request-id": request_id, **exc.headers}
+            payload = orjson.dumps(error_body(exc, request_id, self.suffix))
+        else:  # never a traceback (or a dropped connection): a 500 in the documented envelope
+            log.error("internal error on %s %s", self.twin.redact(method), self.twin.redact(path), exc_info=exc)
             internal = self.twin.catalog.error("InternalError")
             status, headers = internal.status, {"x-request-id": request_id}
             payload = orjson.dumps(error_body(internal, request_id))

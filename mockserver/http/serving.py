@@ -1,15 +1,17 @@
-"""How the twin is served: uvicorn with header, body and idle timeouts (the CLI and the harness runner).
+"""How the twin is served: uvicorn with header, body and idle timeouts (the CLI, its workers and the harness).
 
 uvicorn times out idle keep-alive connections between requests (`timeout_keep_alive`) but nothing else: a
 client that connects and never finishes its headers, or drips a body, held its connection forever. The
 protocol below closes a connection whose request headers take longer than HEADER_TIMEOUT_S or grow past
-MAX_HEADER_BYTES, and one whose body stalls for BODY_IDLE_TIMEOUT_S. These are loop timers in the protocol,
-armed and cancelled once per request: no per-request task or middleware on the hot path.
+MAX_HEADER_BYTES, and one whose body stalls for BODY_IDLE_TIMEOUT_S. A request only stamps the time it
+entered a phase; one sweep per event loop, a few times a second, closes what is overdue. A loop timer armed
+and cancelled per request cost more than the rest of the protocol's work on a poll.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -27,60 +29,97 @@ BODY_IDLE_TIMEOUT_S = 10.0  # the longest pause between two chunks of a request 
 KEEP_ALIVE_S = 5  # an idle keep-alive connection (uvicorn's own timer)
 MAX_HEADER_BYTES = 64 * 1024
 
+_ANSWERING, _HEADERS, _BODY = 0, 1, 2  # what a connection waits for: the app, request headers, body bytes
+
+
+def _sweep_period() -> float:
+    """How often overdue connections are looked for: a quarter of the shortest timeout, at most a second."""
+    return min(1.0, max(0.05, min(HEADER_TIMEOUT_S, BODY_IDLE_TIMEOUT_S) / 4))
+
+
+class _Sweeper:
+    """The one timer of an event loop that closes its connections past their deadline."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.connections: set[TimedHttpProtocol] = set()
+        self.timer: asyncio.TimerHandle | None = None
+
+    def watch(self, connection: TimedHttpProtocol) -> None:
+        """Look after `connection` until `forget`."""
+        self.connections.add(connection)
+        if self.timer is None:
+            self.timer = self.loop.call_later(_sweep_period(), self.sweep)
+
+    def forget(self, connection: TimedHttpProtocol) -> None:
+        """`connection` closed."""
+        self.connections.discard(connection)
+
+    def sweep(self) -> None:
+        """Close every overdue connection; run again while any is open."""
+        now = self.loop.time()
+        for connection in list(self.connections):
+            connection.check(now)
+        self.timer = self.loop.call_later(_sweep_period(), self.sweep) if self.connections else None
+
+
+_sweepers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sweeper] = weakref.WeakKeyDictionary()
+
 
 class TimedHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a deadline and a size cap on request headers."""
+    """uvicorn's httptools protocol with deadlines for request headers and body, and a cap on header size."""
 
-    _header_timer: asyncio.TimerHandle | None = None
-    _in_headers = True
+    _phase = _HEADERS
+    _since = 0.0  # loop time the phase began (or the body's last chunk came)
     _header_bytes = 0
+    _sweeper: _Sweeper | None = None
 
-    def _arm(self) -> None:
-        self._disarm()
-        self._in_headers, self._header_bytes = True, 0
-        self._header_timer = self.loop.call_later(HEADER_TIMEOUT_S, self._header_timeout)
+    def _expect_headers(self) -> None:
+        self._phase, self._since, self._header_bytes = _HEADERS, self.loop.time(), 0
 
-    def _disarm(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
-
-    def _header_timeout(self) -> None:
-        if self._in_headers and not self.transport.is_closing():
-            self.transport.close()
+    def check(self, now: float) -> None:
+        """Close the connection if its headers or body are overdue at loop time `now` (the sweeper calls it)."""
+        if self._phase == _HEADERS and now - self._since > HEADER_TIMEOUT_S:
+            self._phase = _ANSWERING
+            if not self.transport.is_closing():
+                self.transport.close()
+        elif self._phase == _BODY and now - self._since > BODY_IDLE_TIMEOUT_S:
+            self._phase = _ANSWERING
+            self._body_timeout()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the header deadline as the connection opens."""
         super().connection_made(transport)
-        self._arm()
+        self._expect_headers()
+        sweeper = _sweepers.get(self.loop)
+        if sweeper is None:
+            sweeper = _sweepers[self.loop] = _Sweeper(self.loop)
+        self._sweeper = sweeper
+        sweeper.watch(self)
 
     def data_received(self, data: bytes) -> None:
         """Count header bytes; close a connection whose headers pass MAX_HEADER_BYTES."""
-        if self._in_headers:
+        if self._phase == _HEADERS:
             self._header_bytes += len(data)
             if self._header_bytes > MAX_HEADER_BYTES:
-                self._disarm()
+                self._phase = _ANSWERING
                 self.transport.close()
                 return
         super().data_received(data)
 
     def on_headers_complete(self) -> None:
-        """The headers arrived in time: stop their deadline, and start the body's (until the message is whole)."""
-        self._in_headers = False
-        self._disarm()
+        """The headers arrived in time: the body's deadline starts (until the message is whole)."""
+        self._phase, self._since = _BODY, self.loop.time()
         super().on_headers_complete()
-        self._header_timer = self.loop.call_later(BODY_IDLE_TIMEOUT_S, self._body_timeout)
 
     def on_body(self, body: bytes) -> None:
         """A piece of the body came: the next one gets a fresh BODY_IDLE_TIMEOUT_S."""
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = self.loop.call_later(BODY_IDLE_TIMEOUT_S, self._body_timeout)
+        self._since = self.loop.time()
         super().on_body(body)
 
     def on_message_complete(self) -> None:
         """The whole request arrived: no deadline while the app answers."""
-        self._disarm()
+        self._phase = _ANSWERING
         super().on_message_complete()
 
     def _body_timeout(self) -> None:
@@ -99,18 +138,25 @@ class TimedHttpProtocol(HttpToolsProtocol):
         """A keep-alive connection's next request gets its own header deadline."""
         super().on_response_complete()
         if not self.transport.is_closing():
-            self._arm()
+            self._expect_headers()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """Drop the timer with the connection."""
-        self._disarm()
+        """Stop watching the connection."""
+        if self._sweeper is not None:
+            self._sweeper.forget(self)
         super().connection_lost(exc)
 
 
-def server_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
-    """A uvicorn Config for `app` with the twin's timeouts (other options pass through)."""
+def server_options(**options: Any) -> dict[str, Any]:
+    """uvicorn options with the twin's protocol and timeouts (given options pass through and win)."""
     options.setdefault("log_level", "warning")
     options.setdefault("access_log", False)
     options.setdefault("lifespan", "off")
     options.setdefault("timeout_keep_alive", KEEP_ALIVE_S)
-    return uvicorn.Config(app, http=TimedHttpProtocol, **options)
+    options.setdefault("http", TimedHttpProtocol)
+    return options
+
+
+def server_config(app: ASGIApp | str, **options: Any) -> uvicorn.Config:
+    """A uvicorn Config for `app` with the twin's timeouts (other options pass through)."""
+    return uvicorn.Config(app, **server_options(**options))

@@ -127,3 +127,18 @@ def test_dripping_headers_and_bodies_are_timed_out(monkeypatch: pytest.MonkeyPat
             == 200  # the server itself is fine
         for s in (idle, drip, slow_body):
             s.close()
+
+
+def test_the_request_log_forgets_clean_values_when_the_secrets_change() -> None:
+    out = io.StringIO()
+    log = RequestLog(out)
+    known: frozenset[str] = frozenset()
+    log.secrets = lambda: known
+    path = "/api/v1/tasks/new-team-key-0001"
+    log.line("r1", "GET", path, None, 200, "new-team-key-0001", time.perf_counter())
+    known = frozenset({"new-team-key-0001"})  # a keys file reloaded with this key in it
+    log.line("r2", "GET", path, None, 200, "new-team-key-0001", time.perf_counter())
+    log.close()
+    first, second = out.getvalue().splitlines()
+    assert "new-team-key-0001" in first  # not a secret yet: logged as it came
+    assert "new-team-key-0001" not in second and "task=***" in second
