@@ -7,9 +7,9 @@ message names the field and the rule.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import ValidationError
@@ -22,16 +22,30 @@ from .wording import alternatives, describe, override
 __all__ = ["RequestValidator", "describe"]
 
 
+_ABSENT = object()
+
+
+def _is_mapping(node: Any) -> bool:
+    return type(node) is dict or isinstance(node, Mapping)  # parsed JSON is dicts: skip the slow ABC check
+
+
+def _at(doc: Any, parts: list[str] | tuple[str, ...]) -> Any:
+    """The value at a plain dotted path (split into `parts`), or _ABSENT."""
+    node = doc
+    for key in parts:
+        if not _is_mapping(node) or key not in node:
+            return _ABSENT
+        node = node[key]
+    return node
+
+
 def _get(doc: Any, dotted: str) -> Iterator[tuple[str, Any]]:
     """Yield (path, value) for a dotted path; `[]` fans out over list items."""
     parts = dotted.split(".")
     if "[]" not in dotted:  # the common case: a plain path, no recursion needed
-        node = doc
-        for key in parts:
-            if not isinstance(node, Mapping) or key not in node:
-                return
-            node = node[key]
-        yield dotted, node
+        node = _at(doc, parts)
+        if node is not _ABSENT:
+            yield dotted, node
         return
 
     def walk(node: Any, i: int, trail: list[str]) -> Iterator[tuple[str, Any]]:
@@ -41,7 +55,7 @@ def _get(doc: Any, dotted: str) -> Iterator[tuple[str, Any]]:
         key = parts[i]
         fan = key.endswith("[]")
         key = key.removesuffix("[]")
-        if not isinstance(node, Mapping) or key not in node:
+        if not _is_mapping(node) or key not in node:
             return
         child = node[key]
         if fan:
@@ -59,19 +73,23 @@ _URL_SCHEMES = ("http://", "https://", "oss://", "data:")
 
 def _rule_errors(rule: Rule, body: Mapping[str, Any]) -> Iterator[str]:
     kind = rule.rule
-    fields = list(rule.fields)
+    fields = rule.fields
     if kind == "same_length":
         lengths = {f: len(v) for f in fields for _, v in _get(body, f) if isinstance(v, list)}
         if len(lengths) == len(fields) and len(set(lengths.values())) > 1:
             yield rule.message or f"{' and '.join(fields)} must be the same length."
     elif kind == "url":
         for f in fields:
+            if "[]" not in f:  # a plain path: no generator
+                value = _at(body, f.split("."))
+                if isinstance(value, str) and not value.startswith(_URL_SCHEMES):
+                    yield f"Value error, url should be an http(s), oss:// or data: URL: {f}"
+                continue
             for where, value in _get(body, f):
                 if isinstance(value, str) and not value.startswith(_URL_SCHEMES):
                     yield f"Value error, url should be an http(s), oss:// or data: URL: {where}"
 
 
-@functools.lru_cache(maxsize=256)
 def _size_fields(schema_name: str, spec: Spec) -> tuple[tuple[str, dict[str, Any]], ...]:
     """The `input`/`parameters` fields of a schema that carry `x-dashscope-size` (pixel-area bounds)."""
     schema = spec.schemas[schema_name]
@@ -84,10 +102,13 @@ def _size_fields(schema_name: str, spec: Spec) -> tuple[tuple[str, dict[str, Any
     return tuple(found)
 
 
+_SIZE = re.compile(r"\s*(\d+)\s*\*\s*(\d+)\s*")
+
+
 def _size_errors(where: str, bounds: Mapping[str, Any], body: Mapping[str, Any]) -> Iterator[str]:
     """A `W*H` size outside its documented total-pixel or aspect-ratio range (JSON Schema cannot say it)."""
     for _, value in _get(body, where):
-        m = re.fullmatch(r"\s*(\d+)\s*\*\s*(\d+)\s*", value) if isinstance(value, str) else None
+        m = _SIZE.fullmatch(value) if isinstance(value, str) else None
         if not m:
             continue
         w, h = int(m.group(1)), int(m.group(2))
@@ -100,17 +121,46 @@ def _size_errors(where: str, bounds: Mapping[str, Any], body: Mapping[str, Any])
                    f"{bounds.get('max_ratio')}: {where}")
 
 
+@dataclass(frozen=True, slots=True)
+class _Checks:
+    """A model's checks beyond its schema, in the order they report: URL rules (rank 1), pixel sizes (rank 4),
+    the other rules across fields (rank 5)."""
+
+    urls: tuple[Rule, ...]
+    sizes: tuple[tuple[str, dict[str, Any]], ...]
+    across: tuple[Rule, ...]
+
+    def messages(self, rank: int, body: Mapping[str, Any]) -> list[str]:
+        """The problems of one rank's checks with `body`."""
+        if rank == 1:
+            return [m for rule in self.urls for m in _rule_errors(rule, body)]
+        if rank == 4:
+            return [m for where, bounds in self.sizes for m in _size_errors(where, bounds, body)]
+        return [m for rule in self.across for m in _rule_errors(rule, body)]
+
+
 class RequestValidator:
     """Validate create bodies against the model's schema and rules; compiled validators are cached."""
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
+        self._checks: dict[str, _Checks] = {}  # by model name: built once, read on every create
+
+    def _checks_of(self, profile: ModelProfile) -> _Checks:
+        checks = self._checks.get(profile.name)
+        if checks is None:
+            checks = self._checks[profile.name] = _Checks(
+                tuple(r for r in profile.rules if r.rule == "url"), _size_fields(profile.schema_name, self.spec),
+                tuple(r for r in profile.rules if r.rule != "url"))
+        return checks
 
     def errors(self, profile: ModelProfile, body: Mapping[str, Any]) -> list[str]:
         """Every problem with `body` for `profile`, most relevant first; empty when valid."""
         body = _without_nulls(body)
-        fast = self.spec.fast_validator(profile.schema_name)
-        found = [] if fast.is_valid(body) else list(self.spec.validator(profile.schema_name).iter_errors(body))
+        checks = self._checks_of(profile)
+        if self.spec.fast_validator(profile.schema_name).is_valid(body):  # the usual case: only the rules
+            return [*checks.messages(1, body), *checks.messages(4, body), *checks.messages(5, body)]
+        found = self.spec.validator(profile.schema_name).iter_errors(body)
         # pydantic checks each field before the rules across fields (an `after` model validator never runs on a
         # request whose fields already failed), so a broken field is reported before the combination it breaks
         ranked: dict[int, list[ValidationError]] = {}
@@ -123,13 +173,8 @@ class RequestValidator:
                 first = best_match(group)
                 messages.append(describe(_deepest(first)))
                 messages.extend(describe(_deepest(e)) for e in group if e is not first)
-            if rank == 1:
-                messages.extend(m for rule in profile.rules if rule.rule == "url" for m in _rule_errors(rule, body))
-            elif rank == 4:
-                for where, bounds in _size_fields(profile.schema_name, self.spec):
-                    messages.extend(_size_errors(where, bounds, body))
-            elif rank == 5:
-                messages.extend(m for rule in profile.rules if rule.rule != "url" for m in _rule_errors(rule, body))
+            if rank in (1, 4, 5):
+                messages.extend(checks.messages(rank, body))
         return messages
 
     def first_error(self, profile: ModelProfile, body: Mapping[str, Any]) -> str | None:
@@ -145,7 +190,7 @@ def _without_nulls(body: Mapping[str, Any]) -> Mapping[str, Any]:
     cleaned = None
     for part in ("input", "parameters"):
         value = body.get(part)
-        if isinstance(value, Mapping) and None in value.values():
+        if value is not None and _is_mapping(value) and None in value.values():
             cleaned = dict(body) if cleaned is None else cleaned
             cleaned[part] = {k: v for k, v in value.items() if v is not None}
     return body if cleaned is None else cleaned

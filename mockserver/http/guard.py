@@ -35,6 +35,7 @@ class Seen:
 
     task_id: str | None = None
     model: str | None = None
+    minted: bool = False  # the task id was made here (a create), so the client wrote nothing in it
 
 
 Produce = Callable[[str], Awaitable[Reply]]
@@ -89,7 +90,7 @@ class Guard:
                   started: float) -> Answer:
         payload = orjson.dumps(reply.body)  # inside the caller's try: an unencodable body is a 500, not a drop
         if self.log is not None:
-            self.log.line(request_id, method, path, seen.model, reply.status, seen.task_id, started)
+            self.log.line(request_id, method, path, seen.model, reply.status, seen.task_id, started, seen.minted)
         return reply.status, payload, reply.headers
 
     def _failed(self, exc: Exception, request_id: str, method: str, path: str, seen: Seen,
@@ -103,5 +104,5 @@ class Guard:
             status, headers = internal.status, {"x-request-id": request_id}
             payload = orjson.dumps(error_body(internal, request_id))
         if self.log is not None:
-            self.log.line(request_id, method, path, seen.model, status, seen.task_id, started)
+            self.log.line(request_id, method, path, seen.model, status, seen.task_id, started, seen.minted)
         return status, payload, headers

@@ -51,8 +51,9 @@ class RequestLog:
         return out
 
     def line(self, request_id: str, method: str, path: str, model: str | None, status: int, task_id: str | None,
-             started: float) -> None:
-        """Record one answered request; `started` is its `time.perf_counter()` at arrival."""
+             started: float, minted: bool = False) -> None:
+        """Record one answered request; `started` is its `time.perf_counter()` at arrival; `minted` says the
+        task id was made by the twin (nothing in it to redact)."""
         now = time.time()
         if now >= self._next_second:  # strftime once a second, not once a request
             second = int(now)
@@ -65,7 +66,7 @@ class RequestLog:
         clean = self._clean
         path = clean.get(path) or self._cleaned(path)
         model = "-" if not model else clean.get(model) or self._cleaned(model)
-        task_id = "-" if not task_id else clean.get(task_id) or self._cleaned(task_id)
+        task_id = "-" if not task_id else task_id if minted else clean.get(task_id) or self._cleaned(task_id)
         self._lines.append(f"{self._stamp}.{int(now * 1000) % 1000:03d} {method} {path} model={model} "
                            f"status={status} task={task_id} request_id={request_id} {elapsed_us}us")
         if len(self._lines) >= self.batch:

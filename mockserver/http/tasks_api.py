@@ -74,7 +74,7 @@ class TasksApi:
             body = orjson.loads(call.body)
         except orjson.JSONDecodeError:
             body = None
-        if not isinstance(body, dict) or too_deep(body):  # deep nesting would recurse in the validators
+        if not isinstance(body, dict) or too_deep(body, raw=call.body):  # deep nesting would recurse in the validators
             raise self.catalog.error("InvalidParameter", like="Required body invalid")
         model = body.get("model")
         call.seen.model = model if isinstance(model, str) else None
@@ -111,7 +111,7 @@ class TasksApi:
         task = self.tasks.create(account=who.account, key_id=who.key_id, profile=profile, body=body,
                                  request_id=request_id, scenario=scenario, input_duration=report.input_duration,
                                  deferred_error=report.deferred_error, raw=call.body)
-        call.seen.task_id = task.task_id
+        call.seen.task_id, call.seen.minted = task.task_id, True
         return Reply({"request_id": request_id, "output": {"task_id": task.task_id, "task_status": "PENDING"}},
                      headers=headers)
 

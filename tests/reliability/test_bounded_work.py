@@ -86,6 +86,20 @@ def test_deep_nesting_answers_the_body_error(mock: DashScopeMock, depth: int) ->
     assert r.json()["message"] == "Required body invalid, please check the request body format."
 
 
+@pytest.mark.parametrize(("text", "deep"), [
+    ('{"a":' * 33 + "1" + "}" * 33, True),  # 33 levels: over the limit
+    ('{"a":' * 32 + "1" + "}" * 32, False),  # exactly the limit
+    ('{"p":"' + "[{" * 40 + '"}', False),  # many brackets, all inside a string: the count alone cannot decide
+])
+def test_the_bracket_count_shortcut_agrees_with_the_walk(text: str, deep: bool) -> None:
+    import orjson
+
+    raw = text.encode()
+    value = orjson.loads(raw)
+    assert bounds.too_deep(value, raw=raw) is deep
+    assert bounds.too_deep(value) is deep
+
+
 def orjson_nested(body: dict[str, Any], depth: int) -> bytes:
     import orjson
 
