@@ -257,10 +257,11 @@ def _run(application: Any, sock: socket.socket) -> None:
     """uvicorn on the bound socket until SIGINT/SIGTERM."""
     import uvicorn
 
-    from .http.serving import server_config
+    from .http.serving import freeze_heap, server_config
 
     config = server_config(application)  # header/body/idle timeouts (http/serving.py)
     server = uvicorn.Server(config)
+    freeze_heap()
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
     try:
         server.run(sockets=[sock])

@@ -11,6 +11,7 @@ and cancelled per request cost more than the rest of the protocol's work on a po
 from __future__ import annotations
 
 import asyncio
+import gc
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -145,6 +146,13 @@ class TimedHttpProtocol(HttpToolsProtocol):
         if self._sweeper is not None:
             self._sweeper.forget(self)
         super().connection_lost(exc)
+
+
+def freeze_heap() -> None:
+    """Move what start-up built (the parsed spec, compiled validators, the apps: ~70,000 objects) out of the cyclic
+    collector's sight. Every full collection walked them again while tasks piled up; they live until exit."""
+    gc.collect()
+    gc.freeze()
 
 
 def server_options(**options: Any) -> dict[str, Any]:
