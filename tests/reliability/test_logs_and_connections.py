@@ -142,3 +142,82 @@ def test_the_request_log_forgets_clean_values_when_the_secrets_change() -> None:
     first, second = out.getvalue().splitlines()
     assert "new-team-key-0001" in first  # not a secret yet: logged as it came
     assert "new-team-key-0001" not in second and "task=***" in second
+
+
+def _exchange(server: Any, request: bytes, until: bytes, timeout: float = 5.0) -> bytes:
+    """Send `request` on a fresh connection; read until `until` has arrived (or the timeout)."""
+    sock = socket.create_connection((server.host, server.port), timeout=timeout)
+    sock.sendall(request)
+    got = b""
+    deadline = time.monotonic() + timeout
+    while until not in got and time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    sock.close()
+    return got
+
+
+def test_a_head_answer_and_an_interim_100_leave_the_server_whole() -> None:
+    # the response head is held until the body's first bytes (http/serving.py): a HEAD answer has no body,
+    # and a `100 Continue` is written before the response starts; neither may be held back
+    with MockServer(frozen=True, log_requests=False) as server:
+        head = _exchange(server, b"HEAD /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", b"\r\n\r\n", timeout=3)
+        assert head.startswith(b"HTTP/1.1 200") and head.endswith(b"\r\n\r\n"), head
+        body = b'{"model":"wan2.6-t2v","input":{"prompt":"x"}}'
+        sock = socket.create_connection((server.host, server.port), timeout=3)
+        sock.sendall(b"POST /api/v1/services/aigc/video-generation/video-synthesis HTTP/1.1\r\nHost: x\r\n"
+                     b"Authorization: Bearer sk-reliability-0006\r\nX-DashScope-Async: enable\r\n"
+                     b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 100 Continue")  # before the body is sent
+        sock.sendall(body)
+        answer = b""
+        while b'"PENDING"' not in answer:
+            chunk = sock.recv(4096)
+            assert chunk, answer
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        sock.close()
+
+
+def test_an_answer_leaves_in_one_write() -> None:
+    from mockserver.http.serving import _OneWrite
+
+    class Cycle:
+        response_started = False
+
+    class Transport:
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+
+        def write(self, data: bytes) -> None:
+            self.writes.append(bytes(data))
+
+        def writelines(self, parts: Any) -> None:
+            self.writes.append(b"".join(parts))
+
+        def close(self) -> None:
+            self.writes.append(b"<closed>")
+
+        def is_closing(self) -> bool:
+            return False
+
+    cycle, transport = Cycle(), Transport()
+    out = _OneWrite(transport, cycle)  # type: ignore[arg-type]
+    out.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # before the response starts: at once
+    cycle.response_started = True
+    out.write(b"HEAD\r\n\r\n")
+    assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]  # the head waits for the body
+    out.write(b"body")
+    out.write(b"more")
+    big = b"x" * 100_000
+    assert transport.writes[1:] == [b"HEAD\r\n\r\nbody", b"more"]
+    second = _OneWrite(transport, cycle)  # type: ignore[arg-type]
+    second.write(b"HEAD2")
+    second.write(big)  # a large body goes beside the head, not copied after it
+    third = _OneWrite(transport, cycle)  # type: ignore[arg-type]
+    third.write(b"HEAD3")
+    third.close()  # closing sends a held head first
+    assert transport.writes[3:] == [b"HEAD2" + big, b"HEAD3", b"<closed>"]
