@@ -11,6 +11,7 @@ constraints.txt names a version it lacks), so later runs install offline.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -19,6 +20,8 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+
+import yaml
 
 from mockserver.testing import free_port
 from tests.health import served
@@ -130,6 +133,13 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     assert package.parent == Path(site), f"mockserver imported from {package}, not from the venv's {site}"
     packaged_spec = package / "openapi" / "dashscope.yaml"
     assert packaged_spec.read_bytes() == (ROOT / "openapi" / "dashscope.yaml").read_bytes()
+    # the pre-parsed copy serves the load: the same document, and nothing parsed into an empty per-user cache
+    cache_dir = tmp_path / "user-cache"
+    loaded = _run([python, "-c", "import json; from mockserver.spec.document import load_document; "
+                   "print(json.dumps(load_document()))"],
+                  cwd=project, env={**env, "DASHSCOPE_MOCK_CACHE_DIR": str(cache_dir)}).stdout
+    assert json.loads(loaded) == yaml.safe_load(packaged_spec.read_bytes())
+    assert (package / "openapi" / "dashscope.json").is_file() and not cache_dir.exists()
     assert (package / "py.typed").is_file() and (Path(site) / "clients" / "py.typed").is_file()
 
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]

@@ -14,12 +14,17 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from . import cache
+
+_PACKAGE = Path(str(files("mockserver")))
+# the parsed copy a wheel ships beside its spec (setup.py); it serves any spec whose bytes it was made from
+SHIPPED_COPY = _PACKAGE / "openapi" / "dashscope.json"
+
 
 def spec_path() -> Path:
     """The spec: the copy a wheel packages in `mockserver/openapi/`, else the repository's (editable installs)."""
-    package = Path(str(files("mockserver")))
-    packaged = package / "openapi" / "dashscope.yaml"
-    return packaged if packaged.is_file() else package.parent / "openapi" / "dashscope.yaml"
+    packaged = _PACKAGE / "openapi" / "dashscope.yaml"
+    return packaged if packaged.is_file() else _PACKAGE.parent / "openapi" / "dashscope.yaml"
 
 
 SPEC_PATH = spec_path()
@@ -99,9 +104,17 @@ class Spec:
 
 
 def load_document(path: Path = SPEC_PATH) -> dict[str, Any]:
-    """Parse the YAML spec into plain Python data."""
-    with path.open("rb") as fh:
-        doc: dict[str, Any] = yaml.load(fh, Loader=_Loader)
+    """The YAML spec as plain Python data: from a parsed copy of the same bytes when one exists (spec/cache.py),
+    else parsed, and then kept in the per-user cache for the next start."""
+    raw = path.read_bytes()
+    key = cache.digest(raw)
+    for copy in (SHIPPED_COPY, cache.cache_file(key)):
+        found = cache.read_copy(copy, key) if copy is not None else None
+        if found is not None:
+            return found
+    doc: dict[str, Any] = yaml.load(raw, Loader=_Loader)
+    if isinstance(doc, dict):
+        cache.write_copy(doc, key)
     return doc
 
 
