@@ -8,12 +8,8 @@ stay on the raw-ASGI gateway (http/gateway.py).
 
 from __future__ import annotations
 
-import logging
-import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
 
-import orjson
 from fastapi import Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -25,12 +21,10 @@ from ..domain.scenarios import parse
 from ..domain.state import Twin
 from ..spec.catalog import DashScopeError
 from . import admin_models as m
+from . import gate
 from .access import COOKIE, Access, is_loopback
+from .gate import Gate, envelope
 
-log = logging.getLogger("dashscope_mock")
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.ErrorEnvelope, "description": "Invalid input (nothing was changed)."},
     403: {"model": m.ErrorEnvelope, "description": "Not loopback, not same-origin, or no admin token."},
@@ -41,56 +35,12 @@ class NotFound(LookupError):
     """A task (or other object) the admin API was asked about does not exist."""
 
 
-def envelope(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A refusal in the DashScope envelope, with a fresh request id (not from the seeded id stream, so admin
-    calls never shift a seeded run's task ids)."""
-    rid = str(uuid.uuid4())
-    return Response(orjson.dumps({"request_id": rid, "code": code, "message": message}), status_code=status,
-                    media_type="application/json", headers={"x-request-id": rid, **(headers or {})})
-
-
 def _field_errors(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
-
-
-class Gate:
-    """ASGI wrapper: the access check before the app, and an envelope for anything the app lets escape."""
-
-    def __init__(self, app: Any, access: Access, internal_message: str) -> None:
-        self.app = app
-        self.access = access
-        self.internal_message = internal_message
-        self.state = app.state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request = Request(scope)
-        client = scope["client"][0] if scope.get("client") else ""
-        token = request.query_params.get("token") if scope["method"] == "GET" else None
-        refusal = self.access.check(scope["method"], headers, request.cookies, client, token)
-        if refusal is not None:
-            await envelope(refusal.status, refusal.code, refusal.message)(scope, receive, send)
-            return
-        started = False
-
-        async def tracking(message: MutableMapping[str, Any]) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking)
-        except Exception:  # never a traceback: the same 500 envelope as the task endpoints
-            log.exception("admin error on %s %s", scope["method"], scope["path"])
-            if not started:
-                await envelope(500, "InternalError", self.internal_message)(scope, receive, send)
 
 
 def build_admin(twin: Twin, access: Access) -> FastAPI:
@@ -129,8 +79,7 @@ def build_admin(twin: Twin, access: Access) -> FastAPI:
     @app.get("/health", response_model=m.Health)
     async def health() -> dict[str, Any]:
         """Liveness plus a few counters."""
-        return {"status": "ok", "profile": twin.settings.profile, "validation": twin.settings.validation,
-                "tasks": len(twin.tasks.store), "models": len(twin.registry.models), "clock": twin.clock.state()}
+        return gate.health(twin)
 
     @app.get("/token", response_model=m.Token)
     async def token(request: Request) -> Any:

@@ -1,7 +1,8 @@
 """The app factory: the raw-ASGI gateway in front of the task endpoints, Starlette for the rest.
 
 The Starlette side serves the upload policy and PostObject receiver, result files, the spec, /docs, and the
-control plane (the admin API and the board, a FastAPI app mounted at /__mock behind its gate).
+control plane (the admin API and the board, a FastAPI app mounted at /__mock behind its gate, built on first
+use: http/control.py).
 Nothing in mockserver imports this module back: it is the top of the layers.
 """
 
@@ -21,9 +22,9 @@ from ..settings import Settings
 from ..wire.envelope import JSON, error_body
 from ..wire.render import Renderer
 from ..wire.signing import UrlSigner
-from . import board, docs
+from . import docs
 from .access import Access, hostname
-from .admin_api import Gate, build_admin
+from .control import control_plane
 from .gateway import Gateway
 from .guard import Guard, Reply, Seen
 from .requestlog import RequestLog
@@ -68,13 +69,11 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
     names = frozenset({hostname(twin.settings.result_host.split("://", 1)[-1])} if twin.settings.result_host
                       else ())
     access = Access(twin.admin_token, secrets.token_urlsafe(24), names)
-    admin = build_admin(twin, access)
-    board.install(admin, twin, renderer, access)
     routes = [
         Route("/openapi.json", serve_spec, methods=["GET"]),
         *docs.routes(access, twin.spec.doc),
         *UploadsApi(twin).routes(wrap),
-        Mount("/__mock", app=Gate(admin, access, twin.catalog.error("InternalError").message)),
+        Mount("/__mock", app=control_plane(twin, renderer, access)),
         *result_routes(ResultsApi(twin, signer)),
     ]
     app = Starlette(routes=routes)

@@ -7,10 +7,10 @@ page the twin serves loads anything from outside it. The validator badge (an out
 from __future__ import annotations
 
 import html
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import fastapi_offline
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +19,16 @@ from starlette.staticfiles import StaticFiles
 
 from .access import BOARD_HEADER, Access
 
-ASSETS = Path(fastapi_offline.__file__).parent / "static"
+
+def _assets() -> Path:
+    """fastapi-offline's asset folder, found without importing it (that would import FastAPI at start-up)."""
+    found = find_spec("fastapi_offline")
+    if found is None or found.origin is None:
+        raise ModuleNotFoundError("fastapi-offline (a dependency) is not installed")
+    return Path(found.origin).parent / "static"
+
+
+ASSETS = _assets()
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dashscope-mock API docs</title>
