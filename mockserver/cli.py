@@ -21,7 +21,6 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
-import yaml
 
 try:  # typer >= 0.2x vendors its own click, older releases use click itself
     from typer._click import exceptions as cx  # type: ignore[attr-defined,unused-ignore]
@@ -84,6 +83,8 @@ def _check_scale(value: float) -> float:
 
 def _check_keys(value: Path | None) -> Path | None:
     if value is not None:
+        import yaml
+
         try:
             data = yaml.safe_load(value.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -104,6 +105,8 @@ def _check_public_url(value: str | None) -> str | None:
 
 def _scenario_entries(path: Path) -> list[Any]:
     """The entries of a scenarios file: a YAML/JSON list of POST /__mock/scenarios bodies, or `scenarios: [...]`."""
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -291,12 +294,13 @@ def _one_line(exc: cx.ClickException) -> str:
 
 def main() -> None:
     """Entry point of the `dashscope-mock` script: usage errors are one line on stderr, exit 2."""
-    try:
-        from clients.cli import task_app  # type: ignore[import-not-found,unused-ignore]
+    if sys.argv[1:2] != ["serve"]:  # `serve` never reaches the client commands, which import httpx and rich
+        try:
+            from clients.cli import task_app  # type: ignore[import-not-found,unused-ignore]
 
-        app.add_typer(task_app, name="task", help="Create, wait for and download tasks (the reference client).")
-    except ImportError:  # the client CLI is optional for the server
-        pass
+            app.add_typer(task_app, name="task", help="Create, wait for and download tasks (the reference client).")
+        except ImportError:  # the client CLI is optional for the server
+            pass
     try:
         code = app(standalone_mode=False)
     except cx.NoArgsIsHelpError as exc:

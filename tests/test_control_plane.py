@@ -4,9 +4,11 @@ health answers as the admin API's own route does, and concurrent first requests 
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ import pytest
 
 from mockserver.http import admin_api
 from mockserver.http.control import ControlPlane
+from mockserver.spec import cache
 from mockserver.testing import DashScopeMock
 
 PROBE = """
@@ -28,6 +31,19 @@ mock.close()
 """
 
 
+START = """
+import sys
+from mockserver.cli import app
+from mockserver.http.app import create_app
+create_app()
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+# what `serve` used to load at start and needs only later: the admin app, the Python schema validator (error
+# wording), YAML (a cached spec), the media readers, the client commands
+NOT_AT_START = {"fastapi", "pydantic", "jsonschema", "referencing", "jsonschema_rs", "yaml", "PIL", "mutagen", "av",
+                "redis", "httpx", "rich", "clients"}
+
+
 def _control(mock: DashScopeMock) -> ControlPlane:
     (mount,) = [r for r in mock.raw_app.fallback.routes if getattr(r, "path", "") == "/__mock"]
     plane = mount.app.app
@@ -38,6 +54,15 @@ def _control(mock: DashScopeMock) -> ControlPlane:
 def test_start_and_health_do_not_import_fastapi_and_the_first_admin_call_does() -> None:
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "True"]
+
+
+def test_serve_start_up_loads_none_of_what_the_first_requests_do_not_need(tmp_path: Path) -> None:
+    env = {**os.environ, cache.ENV: str(tmp_path)}
+    subprocess.run([sys.executable, "-c", "from mockserver.spec.document import load_document; load_document()"],
+                   env=env, check=True)  # a warm spec cache, as every start after the first has
+    loaded = set(subprocess.run([sys.executable, "-c", START], env=env, capture_output=True, text=True,
+                                check=True).stdout.split())
+    assert "starlette" in loaded and loaded & NOT_AT_START == set()
 
 
 def test_health_answers_exactly_as_the_admin_apis_own_route(mock: DashScopeMock) -> None:

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..spec.catalog import DashScopeError, ErrorCatalog
 
 STATES = ("active", "arrears", "free_tier_exhausted", "blocked")
@@ -64,6 +62,8 @@ class KeyBook:
         """A key book from a YAML/JSON keys file, or the default book when `path` is None."""
         if path is None:
             return cls(catalog)
+        import yaml  # only a keys file needs it
+
         return cls(catalog, yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
 
     def load(self, data: dict[str, Any]) -> None:

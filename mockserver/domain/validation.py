@@ -8,16 +8,16 @@ message names the field and the rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING, Any
 
 from ..spec.document import Spec
 from ..spec.profiles import ModelProfile, Rule
 from .wording import alternatives, describe, override
+
+if TYPE_CHECKING:  # jsonschema loads only once a body fails the fast check (spec/document.py)
+    from jsonschema import ValidationError
 
 __all__ = ["RequestValidator", "describe"]
 
@@ -170,7 +170,7 @@ class RequestValidator:
         for rank in sorted({*ranked, 1, 4, 5}):
             group = ranked.get(rank, [])
             if group:
-                first = best_match(group)
+                first = _best_match(group)
                 messages.append(describe(_deepest(first)))
                 messages.extend(describe(_deepest(e)) for e in group if e is not first)
             if rank in (1, 4, 5):
@@ -212,6 +212,14 @@ def _rank(error: ValidationError) -> int:
     return 2 if any(part in ("then", "else") for part in error.absolute_schema_path) else 0
 
 
+def _best_match(errors: Iterable[ValidationError]) -> ValidationError:
+    """jsonschema's pick of the most relevant of `errors` (not empty)."""
+    from jsonschema.exceptions import best_match
+
+    found: ValidationError = best_match(errors)
+    return found
+
+
 def _deepest(error: ValidationError) -> ValidationError:
     """Descend into anyOf/oneOf contexts to the error that names a concrete field.
 
@@ -220,5 +228,5 @@ def _deepest(error: ValidationError) -> ValidationError:
     """
     while error.context and override(error) is None and not (
             error.validator in ("anyOf", "oneOf") and alternatives(error.validator_value)):
-        error = best_match(error.context)
+        error = _best_match(error.context)
     return error

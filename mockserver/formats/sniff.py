@@ -16,14 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-import mutagen
-import mutagen.aac
-import mutagen.flac
-import mutagen.mp3
-import mutagen.mp4
-import mutagen.wave
-from PIL import Image
-
+# Pillow, mutagen and PyAV load on the first file of their kind (most runs never send one; ~60 ms at start-up)
 _DATA_URI = re.compile(r"data:(?P<mime>[^,;]*)(?P<params>(?:;[^,;]*)*),(?P<payload>.*)", re.S)
 SAME_FORMAT = {"jpg": "jpeg"}  # spellings of one format in `formats` lists
 # declared MIME subtype -> the formats its bytes may be
@@ -41,10 +34,6 @@ MIME_FORMATS = {
 _PIL_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "BMP": "bmp", "DIB": "bmp", "GIF": "gif",
                 "TIFF": "tiff", "AVIF": "avif"}
 _ALPHA_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
-# the magic bytes already name the format, so mutagen is told which reader to use (its own guess needs a
-# file name for ADTS AAC)
-_AUDIO_READERS: dict[str, Any] = {"wav": mutagen.wave.WAVE, "mp3": mutagen.mp3.MP3, "aac": mutagen.aac.AAC,
-                                  "flac": mutagen.flac.FLAC, "m4a": mutagen.mp4.MP4, "ogg": mutagen.File}
 _HEIF_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"heif", b"hevc")
 
 
@@ -101,6 +90,8 @@ def _magic(head: bytes, data: bytes) -> tuple[str, str] | None:
 def _image(data: bytes, fmt: str) -> Probe | None:
     if fmt == "heif":  # Pillow has no HEIF reader without a plugin: known format, size unknown
         return Probe("heif", "image")
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as im:  # reads the header only; nothing is decoded
             has_alpha = im.mode in _ALPHA_MODES or "transparency" in im.info
@@ -109,9 +100,24 @@ def _image(data: bytes, fmt: str) -> Probe | None:
         return None
 
 
+def _audio_reader(fmt: str) -> Any:
+    """mutagen's reader of `fmt`: the magic bytes already name the format (its own guess needs a file name for
+    ADTS AAC)."""
+    import mutagen
+    import mutagen.aac
+    import mutagen.flac
+    import mutagen.mp3
+    import mutagen.mp4
+    import mutagen.wave
+
+    readers: dict[str, Any] = {"wav": mutagen.wave.WAVE, "mp3": mutagen.mp3.MP3, "aac": mutagen.aac.AAC,
+                               "flac": mutagen.flac.FLAC, "m4a": mutagen.mp4.MP4, "ogg": mutagen.File}
+    return readers[fmt]
+
+
 def _audio(data: bytes, fmt: str) -> Probe | None:
     try:
-        found: Any = _AUDIO_READERS[fmt](io.BytesIO(data))
+        found: Any = _audio_reader(fmt)(io.BytesIO(data))
     except Exception:  # any parser error on untrusted bytes means "cannot open", whatever its class
         return None
     if found is None or found.info is None:
@@ -121,7 +127,7 @@ def _audio(data: bytes, fmt: str) -> Probe | None:
 
 
 def _video(data: bytes, fmt: str) -> Probe | None:
-    import av  # imported on first use: ffmpeg's libraries take a few hundred ms to load
+    import av  # ffmpeg's libraries take a few hundred ms to load
 
     try:
         with av.open(io.BytesIO(data), mode="r") as container:

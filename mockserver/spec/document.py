@@ -6,15 +6,16 @@ import functools
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-import jsonschema_rs
-import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from . import cache
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
+# jsonschema, referencing, jsonschema_rs and yaml load on first use (~0.2 s together): a start that finds a
+# parsed copy of the spec and serves health needs none of them
 
 _PACKAGE = Path(str(files("mockserver")))
 # the parsed copy a wheel ships beside its spec (setup.py); it serves any spec whose bytes it was made from
@@ -31,11 +32,6 @@ SPEC_PATH = spec_path()
 _BASE = "urn:dashscope-spec"
 AIGC_PREFIX = "/api/v1/services/aigc/"
 
-try:  # libyaml's loader is ~10x faster; fall back to the pure-Python one where it is missing
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
 
 class Spec:
     """The parsed spec plus lookups the rest of the mock needs."""
@@ -47,9 +43,16 @@ class Spec:
         self.examples: dict[str, Any] = doc.get("components", {}).get("examples", {})
         self.errors: dict[str, Any] = doc.get("x-dashscope-errors", {})
         self.resolutions: dict[str, Any] = doc.get("x-dashscope-resolutions", {})
-        self._registry: Registry[Any] = Registry().with_resource(
-            _BASE, Resource.from_contents(doc, default_specification=DRAFT202012)
-        )
+
+    @functools.cached_property
+    def _registry(self) -> Registry[Any]:
+        """The spec as a JSON Schema resource, so `$ref`s into it resolve."""
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        registry: Registry[Any] = Registry().with_resource(
+            _BASE, Resource.from_contents(self.doc, default_specification=DRAFT202012))
+        return registry
 
     def model_schemas(self) -> dict[str, dict[str, Any]]:
         """Every request schema that carries `x-dashscope-model`, by schema name."""
@@ -81,6 +84,8 @@ class Spec:
     @functools.cache  # noqa: B019 - one Spec per process; the cache is the point
     def validator(self, schema_name: str) -> Draft202012Validator:
         """A compiled validator for `components.schemas[schema_name]`, refs resolved against the spec."""
+        from jsonschema import Draft202012Validator
+
         return Draft202012Validator(
             {"$ref": f"{_BASE}#/components/schemas/{schema_name}"}, registry=self._registry
         )
@@ -92,11 +97,15 @@ class Spec:
         Python jsonschema words the errors (validation.py); this only decides valid or not, about 100x
         faster. tests/test_validation_parity.py proves the two agree.
         """
+        import jsonschema_rs
+
         root = {"$ref": f"#/components/schemas/{schema_name}", "components": {"schemas": self.schemas}}
         return jsonschema_rs.Draft202012Validator(root)
 
     def validator_for(self, schema: Mapping[str, Any]) -> Draft202012Validator:
         """A validator for any schema fragment whose refs point into the spec."""
+        from jsonschema import Draft202012Validator
+
         return Draft202012Validator(dict(schema), registry=self._registry)
 
     def __hash__(self) -> int:
@@ -112,7 +121,10 @@ def load_document(path: Path = SPEC_PATH) -> dict[str, Any]:
         found = cache.read_copy(copy, key) if copy is not None else None
         if found is not None:
             return found
-    doc: dict[str, Any] = yaml.load(raw, Loader=_Loader)
+    import yaml
+
+    # libyaml's loader is ~10x faster; the pure-Python one where it is missing
+    doc: dict[str, Any] = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if isinstance(doc, dict):
         cache.write_copy(doc, key)
     return doc
