@@ -129,7 +129,8 @@ def replicas_bench() -> dict[str, Any]:
         for server in servers.values():
             server.stop()
         redis.stop()
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p99_ms", "non_2xx")} for k, v in runs.items()}
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p99_ms", "non_2xx", "cpu_us")}
+           for k, v in runs.items()}
     out: dict[str, Any] = {"cores": cores(), "runs": med}
     for op in ("get", "create"):
         out[op] = {

@@ -18,6 +18,7 @@ import redis
 
 from ..domain.journal import Poll
 from ..domain.scenarios import CheckedScenarios, QueuedScenario, Scenario, parse
+from .redis_link import Link, Script
 from .redis_tasks import text
 
 _PER_TASK = 500  # polls remembered per task, as in memory
@@ -83,17 +84,15 @@ def _member() -> str:
 class RedisJournal:
     """Polls per task as a capped list `j:<id>` of [virtual, real, status, fault]."""
 
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None) -> None:
         self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
+        self.link = link or Link(client)
 
     def record(self, task_id: str, at: float, status: str, fault: str | None = None) -> None:
         """Note one poll of `task_id` (one pipelined round trip)."""
         key = f"{self.p}j:{task_id}"
-        with self.r.pipeline(transaction=False) as pipe:
-            pipe.rpush(key, orjson.dumps([at, time.time(), status, fault]))
-            pipe.ltrim(key, -_PER_TASK, -1)
-            pipe.expire(key, self.gc)
-            pipe.execute()
+        self.link.call(("RPUSH", key, orjson.dumps([at, time.time(), status, fault])),
+                       ("LTRIM", key, -_PER_TASK, -1), ("EXPIRE", key, self.gc))
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every remembered poll of `task_id`, oldest first."""
@@ -140,14 +139,15 @@ class RedisLanes:
 class RedisRates:
     """Sliding one-second windows, counted by one Lua script on the Redis server's clock."""
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, link: Link | None = None) -> None:
         self.r, self.p = client, prefix
-        self._script = client.register_script(_RATE)
+        self.link = link or Link(client)
+        self._script = Script(_RATE)
 
     def allow(self, key: tuple[str, ...], per_second: float) -> bool:
         """Count a request against `key` for every replica; False when it is over `per_second`."""
         name = f"{self.p}rate:" + "\x00".join(key)
-        return bool(self._script(keys=[name], args=[per_second, _member()]))
+        return bool(self.link.script(self._script, [name], [per_second, _member()]))
 
     def reset(self) -> None:
         """Forget every window."""
