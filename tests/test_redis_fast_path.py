@@ -60,6 +60,44 @@ def test_the_link_reconnects_after_a_redis_restart(link: Link, redis_server: Red
     assert link.call(("GET", "k")) == [b"before"]
 
 
+def test_a_posted_write_is_in_place_for_the_next_call_whose_replies_stay_its_own(link: Link) -> None:
+    link.post(("SET", "k", "posted"), ("EXPIRE", "k", 100))
+    assert link.call(("GET", "k")) == [b"posted"]
+    assert link.pending == 0
+
+
+def test_a_posted_write_that_fails_is_logged_and_the_next_call_is_unaffected(link: Link,
+                                                                           caplog: pytest.LogCaptureFixture) -> None:
+    link.call(("SET", "k", "text"))
+    link.post(("INCR", "k"))
+    assert link.call(("GET", "k")) == [b"text"]
+    assert "sent without waiting failed" in caplog.text
+
+
+def test_a_write_posted_after_the_server_closed_the_connection_is_not_lost(link: Link,
+                                                                         redis_server: RedisServer) -> None:
+    link.call(("SET", "k", "before"))
+    redis_server.restart(hard=False)
+    link.post(("SET", "k", "after"))  # the held connection is closed: sent on a new one, and waited for
+    other = redis.Redis.from_url(redis_server.url)
+    assert other.get("k") == b"after"
+    other.close()
+
+
+def test_a_poll_recorded_on_one_replica_is_in_the_journal_of_another(redis_url: str) -> None:
+    from mockserver.store.redis_state import RedisJournal
+
+    clients = [redis.Redis.from_url(redis_url) for _ in range(2)]
+    a, b = (RedisJournal(c, "dsm:", 60.0) for c in clients)
+    a.record("t1", 5.0, "PENDING")
+    assert [p.status for p in b.polls("t1")] == ["PENDING"] and "t1" in b
+    a.record("t1", 6.0, "RUNNING")
+    assert [p.status for p in a.polls("t1")] == ["PENDING", "RUNNING"]
+    for journal, client in zip((a, b), clients, strict=True):
+        journal.link.close()
+        client.close()
+
+
 def test_a_prefetched_row_serves_one_read_of_its_own_request(redis_url: str) -> None:
     mine, other = RedisStore(redis.Redis.from_url(redis_url)), open_store(redis_url)
     try:

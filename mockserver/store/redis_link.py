@@ -2,20 +2,25 @@
 per-command machinery (pool checkout, retry wrapper, reply callbacks), which costs more than the round trip
 itself on loopback (bench/replicas.py).
 
-A poll's reads and writes go through `Link.call`; everything else keeps using the redis-py client. The link
-holds one connection of the client's pool for the thread that gets it first (the event loop's, in a server);
-another thread that finds it busy borrows a pooled connection for its call instead of waiting.
+A poll's reads and writes go through the link; everything else keeps using the redis-py client. The link holds
+one connection of the client's pool, used by one thread at a time. `post` sends a write without waiting for its
+reply (a poll's journal entry): the reply is read with the next call's, on the same connection, so anything this
+process sends later is ordered after it, and another process's command sent after the poll was answered finds it
+in Redis's input already (sent before the answer).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 import redis
+
+log = logging.getLogger("dashscope_mock")
 
 Arg = bytes | str | int | float
 Command = Sequence[Arg]
@@ -51,39 +56,64 @@ class Script:
 
 
 class Link:
-    """Pipelined round trips on a held connection; every reply is read before an error reply is raised."""
+    """Pipelined round trips on one held connection; every reply is read before an error reply is raised."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.pool = client.connection_pool
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one batch on the wire at a time: replies come back in the order sent
         self.conn: Any = None  # a redis.connection.Connection (whose methods redis-py leaves untyped)
         self.pid = os.getpid()
+        self.pending = 0  # replies of posted writes, read off the connection by the next call
+
+    def _held(self) -> Any:
+        if self.conn is None or self.pid != os.getpid():  # a forked worker makes its own
+            self.conn, self.pid, self.pending = self.pool.make_connection(), os.getpid(), 0
+        return self.conn
 
     def call(self, *commands: Command) -> list[Any]:
         """Send `commands` in one write and return their replies in order (one round trip)."""
         packed = pack(commands)
-        if not self.lock.acquire(blocking=False):
-            conn = self.pool.get_connection()
+        with self.lock:
+            conn = self._held()
+            posted, self.pending = self.pending, 0
             try:
-                return self._run(conn, packed, len(commands))
-            finally:
-                self.pool.release(conn)
-        try:
-            if self.conn is None or self.pid != os.getpid():  # a forked worker makes its own
-                self.conn, self.pid = self.pool.make_connection(), os.getpid()
-            try:
-                return self._run(self.conn, packed, len(commands))
+                return self._run(conn, packed, len(commands), posted)
             except redis.ConnectionError:
                 # a connection the server dropped (a restart, an idle timeout): one retry on a new one, as the
                 # redis-py client does by default
-                return self._run(self.conn, packed, len(commands))
-        finally:
-            self.lock.release()
+                return self._run(conn, packed, len(commands))
 
-    @staticmethod
-    def _run(conn: Any, packed: bytes, count: int) -> list[Any]:
+    def post(self, *commands: Command) -> None:
+        """Send writes without waiting for their replies (the next call reads them, and logs an error among
+        them). The bytes are on their way to Redis before this returns, ahead of anything this process sends
+        later; a connection found closed first gets the writes as a plain call, on a new one."""
+        packed = pack(commands)
+        with self.lock:
+            conn = self._held()
+            if self.pending == 0:
+                try:
+                    quiet = not conn.can_read(timeout=0)  # nothing to read: connected, no reply owed
+                except (redis.ConnectionError, OSError):
+                    conn.disconnect()
+                    quiet = False
+                if quiet:
+                    try:
+                        conn.send_packed_command([packed], check_health=False)
+                    except BaseException:
+                        conn.disconnect()
+                        raise
+                    self.pending = len(commands)
+                    return
+        self.call(*commands)
+
+    def _run(self, conn: Any, packed: bytes, count: int, posted: int = 0) -> list[Any]:
         try:
             conn.send_packed_command([packed], check_health=False)
+            for _ in range(posted):
+                try:
+                    conn.read_response()
+                except redis.ResponseError as err:  # nobody waits for it any more: say so
+                    log.error("a Redis write sent without waiting failed: %s", err)
             replies: list[Any] = []
             failed: redis.ResponseError | None = None
             for _ in range(count):

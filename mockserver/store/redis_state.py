@@ -89,17 +89,18 @@ class RedisJournal:
         self.link = link or Link(client)
 
     def record(self, task_id: str, at: float, status: str, fault: str | None = None) -> None:
-        """Note one poll of `task_id` (one pipelined round trip)."""
+        """Note one poll of `task_id`: sent before the poll is answered, its reply read with the next call."""
         key = f"{self.p}j:{task_id}"
-        self.link.call(("RPUSH", key, orjson.dumps([at, time.time(), status, fault])),
+        self.link.post(("RPUSH", key, orjson.dumps([at, time.time(), status, fault])),
                        ("LTRIM", key, -_PER_TASK, -1), ("EXPIRE", key, self.gc))
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every remembered poll of `task_id`, oldest first."""
-        return [Poll(*orjson.loads(raw)) for raw in self.r.lrange(f"{self.p}j:{task_id}", 0, -1)]
+        raws = self.link.call(("LRANGE", f"{self.p}j:{task_id}", 0, -1))[0]  # the link: after its posted entries
+        return [Poll(*orjson.loads(raw)) for raw in raws]
 
     def __contains__(self, task_id: object) -> bool:
-        return isinstance(task_id, str) and bool(self.r.exists(f"{self.p}j:{task_id}"))
+        return isinstance(task_id, str) and bool(self.link.call(("EXISTS", f"{self.p}j:{task_id}"))[0])
 
     def expire(self, before: float) -> None:
         """Journals go with their tasks (RedisStore.expire) or by TTL: nothing to scan here."""
