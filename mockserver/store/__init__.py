@@ -117,8 +117,8 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
     tasks = RedisStore(client, prefix, gc, link)
     return Backends(
         tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link),
-        lanes=RedisLanes(client, prefix, gc), rates=RedisRates(client, prefix, link),
-        scenarios=RedisScenarios(client, prefix, codes, models), marks=RedisMarks(client, prefix),
+        lanes=RedisLanes(client, prefix, gc, link), rates=RedisRates(client, prefix, link),
+        scenarios=RedisScenarios(client, prefix, codes, models, link), marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
         secrets=StoreSecrets(tasks), refresh=Refresher(link, clock, faults, tasks),
     )

@@ -118,15 +118,16 @@ class RedisJournal:
 class RedisLanes:
     """Concurrency lanes as sorted sets of slot free times, reserved by one Lua script."""
 
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None) -> None:
         self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
-        self._script = client.register_script(_LANE)
+        self.link = link or Link(client)
+        self._script = Script(_LANE)
 
     def schedule(self, key: tuple[str, str], limit: int, ready: float, run: float) -> float:
         """Reserve a slot atomically across replicas; return when the task starts running."""
         account, model = key
         lane = f"{self.p}lane:{account}\x00{model}"
-        raw = self._script(keys=[lane, lane + ":n"], args=[limit, repr(ready), repr(run), self.gc])
+        raw = self.link.script(self._script, [lane, lane + ":n"], [limit, repr(ready), repr(run), self.gc])
         return float(raw)
 
     def reset(self, account: str | None = None) -> None:
@@ -160,9 +161,11 @@ class RedisRates:
 class RedisScenarios(CheckedScenarios):
     """The scenario queue as a Redis list; a use is taken by one create only (one Lua script)."""
 
-    def __init__(self, client: redis.Redis, prefix: str, codes: Container[str], models: Container[str]) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, codes: Container[str], models: Container[str],
+                 link: Link | None = None) -> None:
         self.r, self.key = client, f"{prefix}scenarios"
-        self._take = client.register_script(_TAKE)
+        self.link = link or Link(client)
+        self._take = Script(_TAKE)
         self.codes, self.models = codes, models
 
     def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
@@ -175,7 +178,7 @@ class RedisScenarios(CheckedScenarios):
 
     def take(self, model: str, api_key: str) -> Scenario | None:
         """Pop (one use of) the first matching scenario, atomically across replicas."""
-        taken = self._take(keys=[self.key], args=[model, api_key])
+        taken = self.link.script(self._take, [self.key], [model, api_key])
         return parse(text(taken)) if taken else None
 
     def listed(self) -> list[QueuedScenario]:
