@@ -4,7 +4,7 @@ refresh that keeps a replica's copy of the clock and the fault plan current.
 The clock and the fault plan change rarely and are read many times per request, so each replica keeps a copy
 and re-reads both (one MGET) at the start of every request: a change made through any replica is seen by every
 request that starts after it was answered. A request that names a task reads its row in that same MGET.
-Changes are compare-and-set (WATCH/MULTI), so two replicas advancing the clock at once both count.
+Clock changes are compare-and-set (WATCH/MULTI), so two replicas advancing the clock at once both count.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def connect(url: str) -> redis.Redis:
 
 
 class RedisStore:
-    """Tasks in Redis; a cancel or a counted poll is one optimistic transaction (WATCH/MULTI)."""
+    """Tasks in Redis; a cancel or a counted poll is one compare-and-set script against the row it was decided on."""
 
     def __init__(self, client: redis.Redis, prefix: str = "dsm:", gc_ttl_s: float = 3 * 86400.0,
                  link: Link | None = None) -> None:
