@@ -8,7 +8,8 @@
 | req/s GET and create, `serve --store redis://... --workers 2` | the same store with one worker | >= 1.3x |
 
 Every server is `dashscope-mock serve` as shipped (request log to /dev/null), driven by wrk with 32 connections;
-runs alternate so drift on a shared machine hits every configuration alike. The cores are named in the output.
+runs alternate so drift on a shared machine hits every configuration alike. The cores are named in the output,
+and beside req/s each run reports the server's CPU time per request (`cpu_us`), which a busy machine disturbs less.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def replicas_bench() -> dict[str, Any]:
         for server in servers.values():
             server.stop()
         redis.stop()
-    med = {k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p99_ms", "non_2xx")} for k, v in runs.items()}
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p99_ms", "non_2xx", "cpu_us")}
+           for k, v in runs.items()}
     out: dict[str, Any] = {"cores": cores(), "runs": med}
     for op in ("get", "create"):
         out[op] = {

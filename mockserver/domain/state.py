@@ -24,6 +24,10 @@ from .tasks import TaskBook
 from .uploads import Uploads
 
 
+def _stay(task_id: str = "") -> None:
+    """Nothing shared to re-read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Twin:
     """Everything one twin holds. Each part has one job; nothing here is a copy of another part."""
@@ -45,7 +49,7 @@ class Twin:
     inputs: InputChecker
     url_secret: bytes  # signs result URLs (wire/signing.py)
     admin_token: str
-    refresh: Callable[[], None] = lambda: None  # re-read what replicas share and cache (store/__init__.py)
+    refresh: Callable[[str], None] = _stay  # re-read what replicas share, with a task's row (store/__init__.py)
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""

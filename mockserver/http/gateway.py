@@ -80,7 +80,7 @@ class Gateway:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
-        self.refresh()  # with a shared store: the clock and fault plan as every replica sees them now
+        self.refresh(scope["path"].partition(_TASKS + "/")[2].removesuffix("/"))  # shared state + a GET's task
         matched = _match(self.api, scope["method"], scope["path"])
         if matched is None:
             await self.fallback(scope, receive, send)

@@ -60,7 +60,7 @@ class StoreSecrets:
         return bytes.fromhex(self.store.meta_setdefault(name, make().hex()))
 
 
-def _no_refresh() -> None:
+def _no_refresh(task_id: str = "") -> None:
     """One process holds the only copy: nothing to re-read."""
 
 
@@ -79,7 +79,9 @@ class Backends:
     files: FileBackend
     grants: GrantBackend
     secrets: SecretBackend
-    refresh: Callable[[], None]  # re-read shared state that replicas cache (call as each request starts)
+    # re-read shared state that replicas cache, as each request starts; with the id of the task the request
+    # names, if any (a shared store reads its row in the same round trip; any other string is only a miss)
+    refresh: Callable[[str], None]
 
 
 def open_state(settings: Settings, codes: Container[str] = frozenset(),
@@ -101,22 +103,24 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
             secrets=StoreSecrets(store), refresh=_no_refresh,
         )
+    from .redis_link import Link
     from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
     from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios
     from .redis_tasks import RedisStore, connect
 
     client, prefix = connect(settings.store), "dsm:"
+    link = Link(client)  # the hot path's connection, shared by the parts a request touches
     # garbage collection only (real seconds): generous, since virtual time may run slower than real time
     gc = 2 * max(settings.task_ttl_s, settings.upload_ttl_s, settings.url_ttl_s)
     clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen)
     faults = SharedFaults(client, prefix, plan, codes)
-    tasks = RedisStore(client, prefix, gc)
+    tasks = RedisStore(client, prefix, gc, link)
     return Backends(
-        tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc),
-        lanes=RedisLanes(client, prefix, gc), rates=RedisRates(client, prefix),
-        scenarios=RedisScenarios(client, prefix, codes, models), marks=RedisMarks(client, prefix),
+        tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link),
+        lanes=RedisLanes(client, prefix, gc, link), rates=RedisRates(client, prefix, link),
+        scenarios=RedisScenarios(client, prefix, codes, models, link), marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
-        secrets=StoreSecrets(tasks), refresh=Refresher(client, clock, faults),
+        secrets=StoreSecrets(tasks), refresh=Refresher(link, clock, faults, tasks),
     )
 
 

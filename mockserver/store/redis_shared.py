@@ -3,8 +3,8 @@ refresh that keeps a replica's copy of the clock and the fault plan current.
 
 The clock and the fault plan change rarely and are read many times per request, so each replica keeps a copy
 and re-reads both (one MGET) at the start of every request: a change made through any replica is seen by every
-request that starts after it was answered. Changes are compare-and-set (WATCH/MULTI), so two replicas advancing
-the clock at once both count.
+request that starts after it was answered. A request that names a task reads its row in that same MGET.
+Clock changes are compare-and-set (WATCH/MULTI), so two replicas advancing the clock at once both count.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import redis
 from ..domain.clock import VirtualClock
 from ..domain.faults import FaultPlan, Faults
 from ..domain.uploads import Grant, StoredFile
+from .redis_link import Link
+from .redis_tasks import RedisStore
 
 
 class SharedClock(VirtualClock):
@@ -93,13 +95,19 @@ class SharedFaults(Faults):
 
 
 class Refresher:
-    """Re-reads the shared clock and fault plan in one round trip (called as each request starts)."""
+    """Re-reads the shared clock and fault plan in one round trip (called as each request starts), with the row
+    of the task the request names, if any, so that a poll's read costs no round trip of its own."""
 
-    def __init__(self, client: redis.Redis, clock: SharedClock, faults: SharedFaults) -> None:
-        self.r, self.clock, self.faults = client, clock, faults
+    def __init__(self, link: Link, clock: SharedClock, faults: SharedFaults, tasks: RedisStore) -> None:
+        self.link, self.clock, self.faults, self.tasks = link, clock, faults, tasks
 
-    def __call__(self) -> None:
-        clock_raw, faults_raw = self.r.mget([self.clock.key, self.faults.key])
+    def __call__(self, task_id: str = "") -> None:
+        if task_id:
+            (clock_raw, faults_raw, row), = self.link.call(("MGET", self.clock.key, self.faults.key,
+                                                             self.tasks.key(task_id)))
+            self.tasks.prefetched(task_id, row)
+        else:
+            (clock_raw, faults_raw), = self.link.call(("MGET", self.clock.key, self.faults.key))
         self.clock.load(clock_raw)
         self.faults.load(faults_raw)
 

@@ -18,6 +18,7 @@ import redis
 
 from ..domain.journal import Poll
 from ..domain.scenarios import CheckedScenarios, QueuedScenario, Scenario, parse
+from .redis_link import Link, Script
 from .redis_tasks import text
 
 _PER_TASK = 500  # polls remembered per task, as in memory
@@ -83,24 +84,23 @@ def _member() -> str:
 class RedisJournal:
     """Polls per task as a capped list `j:<id>` of [virtual, real, status, fault]."""
 
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None) -> None:
         self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
+        self.link = link or Link(client)
 
     def record(self, task_id: str, at: float, status: str, fault: str | None = None) -> None:
-        """Note one poll of `task_id` (one pipelined round trip)."""
+        """Note one poll of `task_id`: sent before the poll is answered, its reply read with the next call."""
         key = f"{self.p}j:{task_id}"
-        with self.r.pipeline(transaction=False) as pipe:
-            pipe.rpush(key, orjson.dumps([at, time.time(), status, fault]))
-            pipe.ltrim(key, -_PER_TASK, -1)
-            pipe.expire(key, self.gc)
-            pipe.execute()
+        self.link.post(("RPUSH", key, orjson.dumps([at, time.time(), status, fault])),
+                       ("LTRIM", key, -_PER_TASK, -1), ("EXPIRE", key, self.gc))
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every remembered poll of `task_id`, oldest first."""
-        return [Poll(*orjson.loads(raw)) for raw in self.r.lrange(f"{self.p}j:{task_id}", 0, -1)]
+        raws = self.link.call(("LRANGE", f"{self.p}j:{task_id}", 0, -1))[0]  # the link: after its posted entries
+        return [Poll(*orjson.loads(raw)) for raw in raws]
 
     def __contains__(self, task_id: object) -> bool:
-        return isinstance(task_id, str) and bool(self.r.exists(f"{self.p}j:{task_id}"))
+        return isinstance(task_id, str) and bool(self.link.call(("EXISTS", f"{self.p}j:{task_id}"))[0])
 
     def expire(self, before: float) -> None:
         """Journals go with their tasks (RedisStore.expire) or by TTL: nothing to scan here."""
@@ -118,15 +118,16 @@ class RedisJournal:
 class RedisLanes:
     """Concurrency lanes as sorted sets of slot free times, reserved by one Lua script."""
 
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None) -> None:
         self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
-        self._script = client.register_script(_LANE)
+        self.link = link or Link(client)
+        self._script = Script(_LANE)
 
     def schedule(self, key: tuple[str, str], limit: int, ready: float, run: float) -> float:
         """Reserve a slot atomically across replicas; return when the task starts running."""
         account, model = key
         lane = f"{self.p}lane:{account}\x00{model}"
-        raw = self._script(keys=[lane, lane + ":n"], args=[limit, repr(ready), repr(run), self.gc])
+        raw = self.link.script(self._script, [lane, lane + ":n"], [limit, repr(ready), repr(run), self.gc])
         return float(raw)
 
     def reset(self, account: str | None = None) -> None:
@@ -140,14 +141,15 @@ class RedisLanes:
 class RedisRates:
     """Sliding one-second windows, counted by one Lua script on the Redis server's clock."""
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, link: Link | None = None) -> None:
         self.r, self.p = client, prefix
-        self._script = client.register_script(_RATE)
+        self.link = link or Link(client)
+        self._script = Script(_RATE)
 
     def allow(self, key: tuple[str, ...], per_second: float) -> bool:
         """Count a request against `key` for every replica; False when it is over `per_second`."""
         name = f"{self.p}rate:" + "\x00".join(key)
-        return bool(self._script(keys=[name], args=[per_second, _member()]))
+        return bool(self.link.script(self._script, [name], [per_second, _member()]))
 
     def reset(self) -> None:
         """Forget every window."""
@@ -159,9 +161,11 @@ class RedisRates:
 class RedisScenarios(CheckedScenarios):
     """The scenario queue as a Redis list; a use is taken by one create only (one Lua script)."""
 
-    def __init__(self, client: redis.Redis, prefix: str, codes: Container[str], models: Container[str]) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, codes: Container[str], models: Container[str],
+                 link: Link | None = None) -> None:
         self.r, self.key = client, f"{prefix}scenarios"
-        self._take = client.register_script(_TAKE)
+        self.link = link or Link(client)
+        self._take = Script(_TAKE)
         self.codes, self.models = codes, models
 
     def add(self, scenario: Scenario, model: str | None, api_key: str | None, times: int) -> QueuedScenario:
@@ -174,7 +178,7 @@ class RedisScenarios(CheckedScenarios):
 
     def take(self, model: str, api_key: str) -> Scenario | None:
         """Pop (one use of) the first matching scenario, atomically across replicas."""
-        taken = self._take(keys=[self.key], args=[model, api_key])
+        taken = self.link.script(self._take, [self.key], [model, api_key])
         return parse(text(taken)) if taken else None
 
     def listed(self) -> list[QueuedScenario]:

@@ -1,5 +1,10 @@
 """The Redis task store: tasks shared by every replica that names the same `redis://HOST:PORT/DB`.
 
+A GET of a task reads its row in the same round trip as the request's refresh of the clock and fault plan
+(redis_shared.Refresher): the row is handed to this store for that request only (a context variable, so
+interleaved requests each see their own) and used once. A counted poll or a cancel writes with a compare-and-set
+script against the row last read, so it costs one round trip and no other replica's write can land in between.
+
 Keys (all under one prefix): `t:<id>` the task row as JSON; `acct:<account>` a sorted set of the account's tasks
 by submit time; `order` every task by submit time (expiry drops from its low end). Index members are
 `<sequence>:<id>`, the sequence zero-padded, so tasks submitted at the same virtual instant (a frozen clock) keep
@@ -10,6 +15,7 @@ TTL as garbage collection only: whether a task has expired is still decided by i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
@@ -17,6 +23,7 @@ import redis
 
 from ..domain.task import Task
 from .base import TaskExists
+from .redis_link import Link, Script
 
 PAGE = 200  # ids read per round trip when walking an account's tasks
 
@@ -31,6 +38,20 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[4]) then
 end
 return 0
 """
+
+# compare-and-set: write ARGV[2] only if the row is still ARGV[1]; else hand back the row as it is now
+_CAS = """
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'XX', 'KEEPTTL')
+  return {1}
+end
+return {0, current}
+"""
+
+# (store, task id, row or None, unused): the row this request read last; `unused` while a prefetch is to serve
+_SEEN: ContextVar[tuple[object, str, bytes | None, bool] | None] = ContextVar("dsm_redis_seen", default=None)
+_UNREAD = object()
 
 
 def text(raw: object) -> str:
@@ -51,16 +72,26 @@ def connect(url: str) -> redis.Redis:
 
 
 class RedisStore:
-    """Tasks in Redis; a cancel or a counted poll is one optimistic transaction (WATCH/MULTI)."""
+    """Tasks in Redis; a cancel or a counted poll is one compare-and-set script against the row it was decided on."""
 
-    def __init__(self, client: redis.Redis, prefix: str = "dsm:", gc_ttl_s: float = 3 * 86400.0) -> None:
+    def __init__(self, client: redis.Redis, prefix: str = "dsm:", gc_ttl_s: float = 3 * 86400.0,
+                 link: Link | None = None) -> None:
         self.r = client
         self.p = prefix
         self.gc = max(1, int(gc_ttl_s))
-        self._put = client.register_script(_PUT)
+        self.link = link or Link(client)
+        self._put, self._cas = Script(_PUT), Script(_CAS)
 
     def _key(self, task_id: str) -> str:
         return f"{self.p}t:{task_id}"
+
+    def key(self, task_id: str) -> str:
+        """The Redis key of a task's row (the refresh reads it with the clock)."""
+        return self._key(task_id)
+
+    def prefetched(self, task_id: str, raw: bytes | None) -> None:
+        """The row of `task_id` as the current request's refresh read it (None: no such task)."""
+        _SEEN.set((self, task_id, raw, True))
 
     def _acct(self, account: str) -> str:
         return f"{self.p}acct:{account}"
@@ -73,37 +104,53 @@ class RedisStore:
         """Store a new task (acknowledged only once Redis has it); TaskExists if the id is taken."""
         row = orjson.dumps(task.to_row())
         keys = [self._key(task.task_id), self._acct(task.account), f"{self.p}order", f"{self.p}seq"]
-        if not self._put(keys=keys, args=[row, repr(task.submit), task.task_id, self.gc]):
+        if not self.link.script(self._put, keys, [row, repr(task.submit), task.task_id, self.gc]):
             raise TaskExists(task.task_id)
 
     def get(self, task_id: str) -> Task | None:
-        """The task with this id, or None."""
-        raw = self.r.get(self._key(task_id))
+        """The task with this id, or None (the request's prefetched row the first time, else a read)."""
+        seen = _SEEN.get()
+        if seen is not None and seen[3] and seen[0] is self and seen[1] == task_id:
+            raw = seen[2]
+        else:
+            raw = self.link.call(("GET", self._key(task_id)))[0]
+        _SEEN.set((self, task_id, raw, False))  # a first guess for a `modify` that follows (checked by its script)
         return self._load(raw) if raw is not None else None
 
     def update(self, task: Task) -> None:
         """Overwrite a stored task (never re-creates one that is gone)."""
-        self.r.set(self._key(task.task_id), orjson.dumps(task.to_row()), xx=True, keepttl=True)
+        self.link.call(("SET", self._key(task.task_id), orjson.dumps(task.to_row()), "XX", "KEEPTTL"))
+        _SEEN.set(None)
 
     def modify(self, task_id: str, change: Callable[[Task], None]) -> Task | None:
-        """Read, change and write the task; retried when another replica wrote it in between."""
+        """Change the task and write it only if it is still the row the change saw (compare-and-set), else
+        again on the row as it is now. The first try starts from the row this request last read, if any."""
         key = self._key(task_id)
-        with self.r.pipeline() as pipe:
-            while True:
-                try:
-                    pipe.watch(key)  # type: ignore[no-untyped-call]
-                    raw = pipe.get(key)
-                    if raw is None:
-                        pipe.unwatch()
-                        return None
-                    task = self._load(raw)
-                    change(task)  # may raise (a refused cancel): the watch is dropped with the pipeline
-                    pipe.multi()
-                    pipe.set(key, orjson.dumps(task.to_row()), xx=True, keepttl=True)
-                    pipe.execute()
-                    return task
-                except redis.WatchError:
+        seen = _SEEN.get()
+        raw: Any = seen[2] if seen is not None and seen[0] is self and seen[1] == task_id else _UNREAD
+        guess = raw is not _UNREAD
+        while True:
+            if raw is _UNREAD:
+                raw, guess = self.link.call(("GET", key))[0], False
+            if raw is None:
+                if guess:  # a guess that the task is gone: make sure
+                    raw = _UNREAD
                     continue
+                return None
+            task = self._load(raw)
+            try:
+                change(task)
+            except Exception:
+                if guess:  # a refusal decided on a guess: decide again on the stored row
+                    raw = _UNREAD
+                    continue
+                raise
+            new = orjson.dumps(task.to_row())
+            done = self.link.script(self._cas, [key], [raw, new])
+            if done[0]:
+                _SEEN.set((self, task_id, new, False))
+                return task
+            raw, guess = (done[1] if len(done) > 1 else None), False  # another write landed first
 
     def by_account(self, account: str, since: float, until: float) -> Iterator[Task]:
         """The account's tasks submitted in [since, until], newest first, PAGE ids per round trip."""
@@ -188,7 +235,8 @@ class RedisStore:
         return self.meta_get(name) or value
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the hot path's connection and the connection pool."""
+        self.link.close()
         self.r.close()
 
     def __len__(self) -> int:

@@ -1,0 +1,145 @@
+"""The Redis hot path: commands sent on one held connection, several per round trip, without redis-py's
+per-command machinery (pool checkout, retry wrapper, reply callbacks), which costs more than the round trip
+itself on loopback (bench/replicas.py).
+
+A poll's reads and writes go through the link; everything else keeps using the redis-py client. The link holds
+one connection of the client's pool, used by one thread at a time. `post` sends a write without waiting for its
+reply (a poll's journal entry): the reply is read with the next call's, on the same connection, so anything this
+process sends later is ordered after it, and another process's command sent after the poll was answered finds it
+in Redis's input already (sent before the answer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+
+log = logging.getLogger("dashscope_mock")
+
+Arg = bytes | str | int | float
+Command = Sequence[Arg]
+
+
+def _arg(value: Arg) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode()
+    return repr(value).encode()  # repr: a float keeps every digit
+
+
+def pack(commands: Sequence[Command]) -> bytes:
+    """`commands` in the Redis protocol (RESP arrays of bulk strings), one buffer for one write."""
+    out = bytearray()
+    for command in commands:
+        out += b"*%d\r\n" % len(command)
+        for value in command:
+            raw = _arg(value)
+            out += b"$%d\r\n" % len(raw)
+            out += raw
+            out += b"\r\n"
+    return bytes(out)
+
+
+class Script:
+    """A Lua script and its SHA-1 digest (what EVALSHA names it by)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.sha = hashlib.sha1(source.encode()).hexdigest()
+
+
+class Link:
+    """Pipelined round trips on one held connection; every reply is read before an error reply is raised."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.pool = client.connection_pool
+        self.lock = threading.Lock()  # one batch on the wire at a time: replies come back in the order sent
+        self.conn: Any = None  # a redis.connection.Connection (whose methods redis-py leaves untyped)
+        self.pid = os.getpid()
+        self.pending = 0  # replies of posted writes, read off the connection by the next call
+
+    def _held(self) -> Any:
+        if self.conn is None or self.pid != os.getpid():  # a forked worker makes its own
+            self.conn, self.pid, self.pending = self.pool.make_connection(), os.getpid(), 0
+        return self.conn
+
+    def call(self, *commands: Command) -> list[Any]:
+        """Send `commands` in one write and return their replies in order (one round trip)."""
+        packed = pack(commands)
+        with self.lock:
+            conn = self._held()
+            posted, self.pending = self.pending, 0
+            try:
+                return self._run(conn, packed, len(commands), posted)
+            except redis.ConnectionError:
+                # a connection the server dropped (a restart, an idle timeout): one retry on a new one, as the
+                # redis-py client does by default
+                return self._run(conn, packed, len(commands))
+
+    def post(self, *commands: Command) -> None:
+        """Send writes without waiting for their replies (the next call reads them, and logs an error among
+        them). The bytes are on their way to Redis before this returns, ahead of anything this process sends
+        later; a connection found closed first gets the writes as a plain call, on a new one."""
+        packed = pack(commands)
+        with self.lock:
+            conn = self._held()
+            if self.pending == 0:
+                try:
+                    quiet = not conn.can_read(timeout=0)  # nothing to read: connected, no reply owed
+                except (redis.ConnectionError, OSError):
+                    conn.disconnect()
+                    quiet = False
+                if quiet:
+                    try:
+                        conn.send_packed_command([packed], check_health=False)
+                    except BaseException:
+                        conn.disconnect()
+                        raise
+                    self.pending = len(commands)
+                    return
+        self.call(*commands)
+
+    def _run(self, conn: Any, packed: bytes, count: int, posted: int = 0) -> list[Any]:
+        try:
+            conn.send_packed_command([packed], check_health=False)
+            for _ in range(posted):
+                try:
+                    conn.read_response()
+                except redis.ResponseError as err:  # nobody waits for it any more: say so
+                    log.error("a Redis write sent without waiting failed: %s", err)
+            replies: list[Any] = []
+            failed: redis.ResponseError | None = None
+            for _ in range(count):
+                try:
+                    replies.append(conn.read_response())
+                except redis.ResponseError as err:  # an error reply: the other replies are still to be read
+                    failed = failed or err
+                    replies.append(err)
+        except BaseException:
+            conn.disconnect()  # replies may be left unread: never reuse this connection as it is
+            raise
+        if failed is not None:
+            raise failed
+        return replies
+
+    def script(self, script: Script, keys: Sequence[Arg], args: Sequence[Arg]) -> Any:
+        """Run a Lua script by its digest (one round trip); its source goes along only when the server has
+        not seen it (after a restart of the server, say)."""
+        try:
+            return self.call(("EVALSHA", script.sha, len(keys), *keys, *args))[0]
+        except redis.exceptions.NoScriptError:
+            return self.call(("EVAL", script.source, len(keys), *keys, *args))[0]
+
+    def close(self) -> None:
+        """Drop the held connection."""
+        with self.lock:
+            if self.conn is not None:
+                self.conn.disconnect()
+                self.conn = None
