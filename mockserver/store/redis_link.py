@@ -1,6 +1,7 @@
 """The Redis hot path: commands sent on one held connection, several per round trip, without redis-py's
 per-command machinery (pool checkout, retry wrapper, reply callbacks), which costs more than the round trip
-itself on loopback (bench/replicas.py).
+itself on loopback (bench/replicas.py). The commands are encoded and the replies parsed by redis-py's own
+connection (hiredis where installed): only the batching and the held connection are ours.
 
 A poll's reads and writes go through the link; everything else keeps using the redis-py client. The link holds
 one connection of the client's pool, used by one thread at a time. `post` sends a write without waiting for its
@@ -24,27 +25,6 @@ log = logging.getLogger("dashscope_mock")
 
 Arg = bytes | str | int | float
 Command = Sequence[Arg]
-
-
-def _arg(value: Arg) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode()
-    return repr(value).encode()  # repr: a float keeps every digit
-
-
-def pack(commands: Sequence[Command]) -> bytes:
-    """`commands` in the Redis protocol (RESP arrays of bulk strings), one buffer for one write."""
-    out = bytearray()
-    for command in commands:
-        out += b"*%d\r\n" % len(command)
-        for value in command:
-            raw = _arg(value)
-            out += b"$%d\r\n" % len(raw)
-            out += raw
-            out += b"\r\n"
-    return bytes(out)
 
 
 class Script:
@@ -72,9 +52,9 @@ class Link:
 
     def call(self, *commands: Command) -> list[Any]:
         """Send `commands` in one write and return their replies in order (one round trip)."""
-        packed = pack(commands)
         with self.lock:
             conn = self._held()
+            packed = conn.pack_commands(commands)  # redis-py's encoder: one buffer for the batch
             posted, self.pending = self.pending, 0
             try:
                 return self._run(conn, packed, len(commands), posted)
@@ -87,9 +67,9 @@ class Link:
         """Send writes without waiting for their replies (the next call reads them, and logs an error among
         them). The bytes are on their way to Redis before this returns, ahead of anything this process sends
         later; a connection found closed first gets the writes as a plain call, on a new one."""
-        packed = pack(commands)
         with self.lock:
             conn = self._held()
+            packed = conn.pack_commands(commands)
             if self.pending == 0:
                 try:
                     quiet = not conn.can_read(timeout=0)  # nothing to read: connected, no reply owed
@@ -98,7 +78,7 @@ class Link:
                     quiet = False
                 if quiet:
                     try:
-                        conn.send_packed_command([packed], check_health=False)
+                        conn.send_packed_command(packed, check_health=False)
                     except BaseException:
                         conn.disconnect()
                         raise
@@ -106,9 +86,9 @@ class Link:
                     return
         self.call(*commands)
 
-    def _run(self, conn: Any, packed: bytes, count: int, posted: int = 0) -> list[Any]:
+    def _run(self, conn: Any, packed: list[bytes], count: int, posted: int = 0) -> list[Any]:
         try:
-            conn.send_packed_command([packed], check_health=False)
+            conn.send_packed_command(packed, check_health=False)
             for _ in range(posted):
                 try:
                     conn.read_response()
