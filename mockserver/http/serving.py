@@ -77,7 +77,7 @@ class _OneWrite:
 
     def __init__(self, transport: asyncio.Transport, cycle: Any) -> None:
         self.transport = transport
-        self.cycle = cycle
+        self.cycle: Any = cycle  # uvicorn's RequestResponseCycle (untyped there); let go once it is answered
         self.head: bytes | None = None
         self.through = False  # the head is out: everything else passes straight through
 
@@ -86,7 +86,7 @@ class _OneWrite:
         if self.through:
             self.transport.write(data)
         elif self.head is None:
-            if self.cycle.response_started:  # the head (an interim `100 Continue` comes before the start)
+            if self.cycle is not None and self.cycle.response_started:  # the head (a `100 Continue` comes first)
                 self.head = data
             else:
                 self.transport.write(data)
@@ -190,6 +190,7 @@ class TimedHttpProtocol(HttpToolsProtocol):
         cycle = self.cycle
         if cycle is not None and isinstance(cycle.transport, _OneWrite):
             cycle.transport.flush()
+            cycle.transport.cycle = None  # no cycle <-> writer loop left for the collector (it ran every ~70 polls)
         super().on_response_complete()
         if not self.transport.is_closing():
             self._expect_headers()
