@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _PER_TASK = 500  # polls remembered per task
 
 
-@dataclass(frozen=True, slots=True)
-class Poll:
-    """One GET of a task: virtual time, wall time, the status served ("-" when a fault answered instead)."""
+class Poll(NamedTuple):
+    """One GET of a task: virtual time, wall time, the status served ("-" when a fault answered instead).
+
+    A named tuple, not a frozen dataclass: one is made on every poll, and a frozen dataclass's __init__ costs
+    three times as much."""
 
     at: float
     real: float

@@ -229,12 +229,12 @@ class TaskBook:
 
     # ---- reads ------------------------------------------------------------------------------------
 
-    def get(self, account: str, task_id: str) -> Task | None:
-        """The task if it exists, belongs to `account` and has not expired."""
+    def get(self, account: str, task_id: str, now: float | None = None) -> Task | None:
+        """The task if it exists, belongs to `account` and has not expired (at virtual time `now`, default now)."""
         task = self.store.get(task_id)
         if task is None or (task.account != account and task.account != account + SYNC):
             return None
-        if self.clock.now() >= task.submit + self.settings.task_ttl_s:
+        if (self.clock.now() if now is None else now) >= task.submit + self.settings.task_ttl_s:
             return None
         return task
 
@@ -265,10 +265,10 @@ class TaskBook:
 
     def poll(self, account: str, task_id: str) -> tuple[Task, str] | None:
         """A client's GET: the task and its status now, counting the poll; None when the caller sees no task."""
-        task = self.get(account, task_id)
+        now = self.clock.now()
+        task = self.get(account, task_id, now)
         if task is None:
             return None
-        now = self.clock.now()
         if task.poll_plan is not None and (task.marks is None or task.final not in task.marks):
             served: list[str] = []
 

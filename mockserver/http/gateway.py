@@ -100,6 +100,7 @@ class Gateway:
             answer = await self.guard.run(kind, call.method, call.path, call.seen, produce)
         status, payload, headers = answer
         raw = [_TYPES.get(kind, _JSON), (b"content-length", str(len(payload)).encode())]
-        raw.extend((k.encode(), v.encode()) for k, v in headers.items())
+        if headers:  # a poll has none
+            raw.extend([(k.encode(), v.encode()) for k, v in headers.items()])
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": payload})
