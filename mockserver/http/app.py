@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
     app.state.twin = twin
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        rid = twin.ids.uuid()
+        rid = twin.ids.request_id()
         status = getattr(exc, "status_code", 404)
         if status == 405:
             err = twin.catalog.error("InvalidParameter", like="Request method", values=(request.method,))

@@ -65,7 +65,7 @@ class Guard:
     async def run(self, kind: str, method: str, path: str, seen: Seen, produce: Produce) -> Answer:
         """(status, JSON bytes, headers) of one request; `produce(request_id)` builds the success reply."""
         started = time.perf_counter()
-        request_id = self.twin.ids.uuid()
+        request_id = self.twin.ids.request_id()
         try:
             if self.twin.faults.active:
                 await self._fault(kind, seen.task_id)
@@ -80,7 +80,7 @@ class Guard:
         if self.twin.faults.active:
             return None
         started = time.perf_counter()
-        request_id = self.twin.ids.uuid()
+        request_id = self.twin.ids.request_id()
         try:
             return self._answered(handler(arg, request_id), request_id, method, path, seen, started)
         except Exception as exc:
