@@ -74,16 +74,21 @@ class RequestLog:
         if known is not self._known:  # a keys file reloaded: what was clean may not be any more
             self._known, self._clean = known, {}
         clean, cleaned = self._clean, self._cleaned
+        middles: dict[tuple[str, str, str | None, int, str | None, bool], str] = {}  # polls repeat: build once
         lines = []
         for now, taken, method, path, model, status, task_id, minted, request_id in entries:
             second = int(now)
             if second != self._second:  # strftime once a second, not once a line
                 self._second, self._stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
-            path = clean.get(path) or cleaned(path)
-            model = "-" if not model else clean.get(model) or cleaned(model)
-            task_id = "-" if not task_id else task_id if minted else clean.get(task_id) or cleaned(task_id)
-            lines.append(f"{self._stamp}.{int(now * 1000) % 1000:03d} {method} {path} model={model} "
-                         f"status={status} task={task_id} request_id={request_id} {int(taken * 1e6)}us\n")
+            key = (method, path, model, status, task_id, minted)
+            middle = middles.get(key)
+            if middle is None:
+                shown_path = clean.get(path) or cleaned(path)
+                shown_model = "-" if not model else clean.get(model) or cleaned(model)
+                shown_task = "-" if not task_id else task_id if minted else clean.get(task_id) or cleaned(task_id)
+                middle = middles[key] = (f" {method} {shown_path} model={shown_model} status={status} "
+                                         f"task={shown_task} request_id=")
+            lines.append(f"{self._stamp}.{int(now * 1000) % 1000:03d}{middle}{request_id} {int(taken * 1e6)}us\n")
         return "".join(lines)
 
     def _schedule(self) -> None:
