@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
 from ..domain.bounds import MAX_CREATE_BYTES
 from ..spec.document import AIGC_PREFIX
 from .guard import Guard, Reply, Seen
@@ -75,6 +77,15 @@ class Gateway:
         self.fallback: ASGIApp = fallback
         self.state = fallback.state  # `app.state.twin`, as with any Starlette app
         self.refresh = guard.twin.refresh
+
+    def trust_forwarded(self, proxies: str) -> None:
+        """Take the client address and scheme from X-Forwarded-For/-Proto sent by `proxies` (uvicorn's
+        middleware), for every route but the task endpoints: those read neither, and the control plane's
+        loopback check is what needs the real client. Served this way, a poll skips the middleware."""
+        if not isinstance(self.fallback, ProxyHeadersMiddleware):
+            # uvicorn types its middleware with its own ASGI TypedDicts; the app underneath is plain ASGI
+            wrapped: Any = ProxyHeadersMiddleware(self.fallback, trusted_hosts=proxies)  # type: ignore[arg-type]
+            self.fallback = wrapped
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .gateway import Gateway
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -209,6 +212,11 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
+def trusted_proxies() -> str:
+    """The proxies whose X-Forwarded-* headers count: uvicorn's own setting and default."""
+    return os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
 def server_options(**options: Any) -> dict[str, Any]:
     """uvicorn options with the twin's protocol and timeouts (given options pass through and win)."""
     options.setdefault("log_level", "warning")
@@ -216,9 +224,21 @@ def server_options(**options: Any) -> dict[str, Any]:
     options.setdefault("lifespan", "off")
     options.setdefault("timeout_keep_alive", KEEP_ALIVE_S)
     options.setdefault("http", TimedHttpProtocol)
+    # the twin's app applies forwarded headers itself, off the task path (Gateway.trust_forwarded)
+    options.setdefault("proxy_headers", False)
     return options
+
+
+def serve_gateway(app: Gateway) -> Gateway:
+    """`app` ready to be served over HTTP: forwarded headers from trusted proxies count on its control plane."""
+    app.trust_forwarded(trusted_proxies())
+    return app
 
 
 def server_config(app: ASGIApp | str, **options: Any) -> uvicorn.Config:
     """A uvicorn Config for `app` with the twin's timeouts (other options pass through)."""
+    if isinstance(app, Gateway):
+        serve_gateway(app)
+    else:  # any other app keeps uvicorn's own forwarded-header handling
+        options.setdefault("proxy_headers", True)
     return uvicorn.Config(app, **server_options(**options))

@@ -13,7 +13,7 @@ import orjson
 
 from ..settings import Settings
 from .gateway import Gateway
-from .serving import freeze_heap
+from .serving import freeze_heap, serve_gateway
 
 ENV = "DASHSCOPE_MOCK_WORKER_SETTINGS"
 FACTORY = "mockserver.http.workers:app_from_env"
@@ -42,6 +42,6 @@ def app_from_env() -> Gateway:
         raise RuntimeError(f"{ENV} is not set: start workers with `dashscope-mock serve --workers N`")
     settings = settings_from_env(text)
     # each worker writes its own request lines, as a single `serve` does (unless --quiet)
-    app = create_app(settings, RequestLog(sys.stderr) if settings.log_requests else None)
+    app = serve_gateway(create_app(settings, RequestLog(sys.stderr) if settings.log_requests else None))
     freeze_heap()
     return app

@@ -221,3 +221,15 @@ def test_an_answer_leaves_in_one_write() -> None:
     third.write(b"HEAD3")
     third.close()  # closing sends a held head first
     assert transport.writes[3:] == [b"HEAD2" + big, b"HEAD3", b"<closed>"]
+
+
+def test_a_forwarded_client_is_no_loopback_caller_for_the_control_plane() -> None:
+    # served, the task path skips uvicorn's proxy-header middleware; the control plane keeps it, so a request a
+    # local reverse proxy forwards for a remote client does not pass the loopback check
+    with MockServer(frozen=True, log_requests=False) as server:
+        forwarded = {"X-Forwarded-For": "203.0.113.9"}
+        assert httpx.get(server.url + "/__mock/health").status_code == 200
+        refused = httpx.get(server.url + "/__mock/health", headers=forwarded)
+        assert refused.status_code == 403 and refused.json()["code"] == "AccessDenied", refused.text
+        poll = httpx.get(server.url + "/api/v1/tasks/nope", headers={**forwarded, "Authorization": "Bearer sk-x-0002"})
+        assert poll.status_code == 200 and poll.json()["output"]["task_status"] == "UNKNOWN"
