@@ -24,7 +24,8 @@ from ..domain.redaction import redact
 
 _CLEAN_MAX = 4096  # distinct field values remembered redacted; the memo starts over when full
 
-# wall time, seconds taken, method, path, model, status, task id, whether the twin minted that id, request id
+# perf_counter at the end and at the start, method, path, model, status, task id, whether the twin minted that
+# id, request id
 Entry = tuple[float, float, str, str, "str | None", int, "str | None", bool, str]
 
 
@@ -52,8 +53,8 @@ class RequestLog:
         """Record one answered request; `started` is its `time.perf_counter()` at arrival; `minted` says the
         task id was made by the twin (nothing in it to redact)."""
         entries = self._entries
-        entries.append((time.time(), time.perf_counter() - started, method, path, model, status, task_id, minted,
-                        request_id))
+        # one clock read: the wall time is placed from the batch's own (wall, perf) anchor at flush
+        entries.append((time.perf_counter(), started, method, path, model, status, task_id, minted, request_id))
         if len(entries) >= self.batch:
             self.flush()
         elif self._timer is None:
@@ -74,9 +75,11 @@ class RequestLog:
         if known is not self._known:  # a keys file reloaded: what was clean may not be any more
             self._known, self._clean = known, {}
         clean, cleaned = self._clean, self._cleaned
+        offset = time.time() - time.perf_counter()  # wall = perf + offset, anchored at this flush
         middles: dict[tuple[str, str, str | None, int, str | None, bool], str] = {}  # polls repeat: build once
         lines = []
-        for now, taken, method, path, model, status, task_id, minted, request_id in entries:
+        for ended, started, method, path, model, status, task_id, minted, request_id in entries:
+            now = ended + offset
             second = int(now)
             if second != self._second:  # strftime once a second, not once a line
                 self._second, self._stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
@@ -88,7 +91,8 @@ class RequestLog:
                 shown_task = "-" if not task_id else task_id if minted else clean.get(task_id) or cleaned(task_id)
                 middle = middles[key] = (f" {method} {shown_path} model={shown_model} status={status} "
                                          f"task={shown_task} request_id=")
-            lines.append(f"{self._stamp}.{int(now * 1000) % 1000:03d}{middle}{request_id} {int(taken * 1e6)}us\n")
+            taken_us = int((ended - started) * 1e6)
+            lines.append(f"{self._stamp}.{int(now * 1000) % 1000:03d}{middle}{request_id} {taken_us}us\n")
         return "".join(lines)
 
     def _schedule(self) -> None:

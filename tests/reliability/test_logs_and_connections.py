@@ -233,3 +233,19 @@ def test_a_forwarded_client_is_no_loopback_caller_for_the_control_plane() -> Non
         assert refused.status_code == 403 and refused.json()["code"] == "AccessDenied", refused.text
         poll = httpx.get(server.url + "/api/v1/tasks/nope", headers={**forwarded, "Authorization": "Bearer sk-x-0002"})
         assert poll.status_code == 200 and poll.json()["output"]["task_status"] == "UNKNOWN"
+
+
+def test_a_log_line_carries_the_wall_time_and_latency_of_its_request() -> None:
+    import datetime
+
+    out = io.StringIO()
+    log = RequestLog(out)
+    started = time.perf_counter()
+    time.sleep(0.02)
+    log.line("rid-1", "GET", "/api/v1/tasks/t", None, 200, "t", started)
+    log.close()
+    text = out.getvalue().strip()
+    stamp = datetime.datetime.strptime(text[:23], "%Y-%m-%d %H:%M:%S.%f").timestamp()
+    assert abs(stamp - time.time()) < 2, text
+    taken = int(text.rsplit(" ", 1)[1].removesuffix("us"))
+    assert 20_000 <= taken < 2_000_000, text  # the 20 ms it waited, in microseconds
