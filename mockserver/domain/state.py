@@ -11,7 +11,7 @@ from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
 from ..spec.profiles import Registry
-from ..store import new_secret, open_state
+from ..store import new_secret, no_refresh, open_state
 from ..store.base import TaskStore
 from .accounts import KeyBook
 from .backends import JournalBackend, MarkBackend, RateBackend, ScenarioBackend
@@ -22,10 +22,6 @@ from .inputs import InputChecker
 from .redaction import redact
 from .tasks import TaskBook
 from .uploads import Uploads
-
-
-def _stay(task_id: str = "") -> None:
-    """Nothing shared to re-read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +45,7 @@ class Twin:
     inputs: InputChecker
     url_secret: bytes  # signs result URLs (wire/signing.py)
     admin_token: str
-    refresh: Callable[[str], None] = _stay  # re-read what replicas share, with a task's row (store/__init__.py)
+    refresh: Callable[[str], None] = no_refresh  # re-read what replicas share, with a task's row (store/__init__.py)
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""

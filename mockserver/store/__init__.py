@@ -60,7 +60,7 @@ class StoreSecrets:
         return bytes.fromhex(self.store.meta_setdefault(name, make().hex()))
 
 
-def _no_refresh(task_id: str = "") -> None:
+def no_refresh(task_id: str = "") -> None:
     """One process holds the only copy: nothing to re-read."""
 
 
@@ -101,7 +101,7 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
             faults=Faults(plan, codes), journal=Journal(), lanes=Lanes(), rates=RateWindows(),
             scenarios=ScenarioQueue(codes, models),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
-            secrets=StoreSecrets(store), refresh=_no_refresh,
+            secrets=StoreSecrets(store), refresh=no_refresh,
         )
     from .redis_link import Link
     from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
@@ -129,5 +129,5 @@ def new_secret() -> bytes:
     return secrets.token_bytes(32)
 
 
-__all__ = ["Backends", "MemoryStore", "SqliteStore", "TaskExists", "TaskStore", "is_shared", "open_state",
-           "open_store"]
+__all__ = ["Backends", "MemoryStore", "SqliteStore", "TaskExists", "TaskStore", "is_shared", "no_refresh",
+           "open_state", "open_store"]
