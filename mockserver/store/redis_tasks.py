@@ -82,12 +82,9 @@ class RedisStore:
         self.link = link or Link(client)
         self._put, self._cas = Script(_PUT), Script(_CAS)
 
-    def _key(self, task_id: str) -> str:
-        return f"{self.p}t:{task_id}"
-
     def key(self, task_id: str) -> str:
         """The Redis key of a task's row (the refresh reads it with the clock)."""
-        return self._key(task_id)
+        return f"{self.p}t:{task_id}"
 
     def prefetched(self, task_id: str, raw: bytes | None) -> None:
         """The row of `task_id` as the current request's refresh read it (None: no such task)."""
@@ -103,7 +100,7 @@ class RedisStore:
     def put(self, task: Task) -> None:
         """Store a new task (acknowledged only once Redis has it); TaskExists if the id is taken."""
         row = orjson.dumps(task.to_row())
-        keys = [self._key(task.task_id), self._acct(task.account), f"{self.p}order", f"{self.p}seq"]
+        keys = [self.key(task.task_id), self._acct(task.account), f"{self.p}order", f"{self.p}seq"]
         if not self.link.script(self._put, keys, [row, repr(task.submit), task.task_id, self.gc]):
             raise TaskExists(task.task_id)
 
@@ -113,19 +110,19 @@ class RedisStore:
         if seen is not None and seen[3] and seen[0] is self and seen[1] == task_id:
             raw = seen[2]
         else:
-            raw = self.link.call(("GET", self._key(task_id)))[0]
+            raw = self.link.call(("GET", self.key(task_id)))[0]
         _SEEN.set((self, task_id, raw, False))  # a first guess for a `modify` that follows (checked by its script)
         return self._load(raw) if raw is not None else None
 
     def update(self, task: Task) -> None:
         """Overwrite a stored task (never re-creates one that is gone)."""
-        self.link.call(("SET", self._key(task.task_id), orjson.dumps(task.to_row()), "XX", "KEEPTTL"))
+        self.link.call(("SET", self.key(task.task_id), orjson.dumps(task.to_row()), "XX", "KEEPTTL"))
         _SEEN.set(None)
 
     def modify(self, task_id: str, change: Callable[[Task], None]) -> Task | None:
         """Change the task and write it only if it is still the row the change saw (compare-and-set), else
         again on the row as it is now. The first try starts from the row this request last read, if any."""
-        key = self._key(task_id)
+        key = self.key(task_id)
         seen = _SEEN.get()
         raw: Any = seen[2] if seen is not None and seen[0] is self and seen[1] == task_id else _UNREAD
         guess = raw is not _UNREAD
@@ -160,7 +157,7 @@ class RedisStore:
             if not ids:
                 return
             offset += len(ids)
-            for raw in self.r.mget([self._key(task_id_of(i)) for i in ids]):
+            for raw in self.r.mget([self.key(task_id_of(i)) for i in ids]):
                 if raw is not None:  # gone by garbage collection
                     yield self._load(raw)
             if len(ids) < PAGE:
@@ -184,13 +181,13 @@ class RedisStore:
             if not members:
                 return gone
             ids = [task_id_of(m) for m in members]
-            rows = self.r.mget([self._key(i) for i in ids])
+            rows = self.r.mget([self.key(i) for i in ids])
             with self.r.pipeline(transaction=False) as pipe:
                 for member, task_id, raw in zip(members, ids, rows, strict=True):
                     if raw is not None:
                         pipe.zrem(self._acct(self._load(raw).account), member)
                         gone += 1
-                    pipe.delete(self._key(task_id), f"{self.p}j:{task_id}")
+                    pipe.delete(self.key(task_id), f"{self.p}j:{task_id}")
                 pipe.zrem(order, *members)
                 pipe.execute()
 
@@ -214,7 +211,7 @@ class RedisStore:
         members = [text(m) for m in self.r.zrange(self._acct(account), 0, -1)]
         with self.r.pipeline(transaction=False) as pipe:
             for member in members:
-                pipe.delete(self._key(task_id_of(member)))
+                pipe.delete(self.key(task_id_of(member)))
             if members:
                 pipe.zrem(f"{self.p}order", *members)
             pipe.delete(self._acct(account))
