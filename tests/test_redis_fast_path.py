@@ -1,5 +1,6 @@
 """The Redis hot path: pipelined calls on a held connection, the task row read with the request's refresh, and
-compare-and-set writes that start from the row last read (mockserver/store/redis_link.py, redis_tasks.py)."""
+compare-and-set writes that start from the row last read (mockserver/store/redis_link.py, redis_tasks.py). The
+batched connection on the event loop has its own tests (tests/test_redis_batch.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import redis
 
 from mockserver.domain.task import Task
-from mockserver.store import TaskStore, open_store
+from mockserver.store import StoreUnavailable, TaskStore, open_store
 from mockserver.store.redis_link import Link, Script
 from mockserver.store.redis_tasks import RedisStore
 
@@ -60,28 +61,11 @@ def test_the_link_reconnects_after_a_redis_restart(link: Link, redis_server: Red
     assert link.call(("GET", "k")) == [b"before"]
 
 
-def test_a_posted_write_is_in_place_for_the_next_call_whose_replies_stay_its_own(link: Link) -> None:
-    link.post(("SET", "k", "posted"), ("EXPIRE", "k", 100))
-    assert link.call(("GET", "k")) == [b"posted"]
-    assert link.pending == 0
-
-
-def test_a_posted_write_that_fails_is_logged_and_the_next_call_is_unaffected(link: Link,
-                                                                           caplog: pytest.LogCaptureFixture) -> None:
-    link.call(("SET", "k", "text"))
-    link.post(("INCR", "k"))
-    assert link.call(("GET", "k")) == [b"text"]
-    assert "sent without waiting failed" in caplog.text
-
-
-def test_a_write_posted_after_the_server_closed_the_connection_is_not_lost(link: Link,
-                                                                         redis_server: RedisServer) -> None:
-    link.call(("SET", "k", "before"))
-    redis_server.restart(hard=False)
-    link.post(("SET", "k", "after"))  # the held connection is closed: sent on a new one, and waited for
-    other = redis.Redis.from_url(redis_server.url)
-    assert other.get("k") == b"after"
-    other.close()
+def test_a_link_that_cannot_reach_redis_says_the_store_is_unavailable(link: Link,
+                                                                      redis_server: RedisServer) -> None:
+    redis_server.stop()
+    with pytest.raises(StoreUnavailable):
+        link.call(("GET", "k"))
 
 
 def test_a_poll_recorded_on_one_replica_is_in_the_journal_of_another(redis_url: str) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
 from ..spec.profiles import Registry
-from ..store import new_secret, no_refresh, open_state
+from ..store import new_secret, no_refresh, no_settle, open_state
 from ..store.base import TaskStore
 from .accounts import KeyBook
 from .backends import JournalBackend, MarkBackend, RateBackend, ScenarioBackend
@@ -45,7 +45,10 @@ class Twin:
     inputs: InputChecker
     url_secret: bytes  # signs result URLs (wire/signing.py)
     admin_token: str
-    refresh: Callable[[str], None] = no_refresh  # re-read what replicas share, with a task's row (store/__init__.py)
+    # re-read what replicas share, with a task's row; then, before answering, wait for the request's batched
+    # writes (store/__init__.py Backends)
+    refresh: Callable[[str], Awaitable[None] | None] = no_refresh
+    settle: Callable[[], Awaitable[None] | None] = no_settle
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
@@ -99,7 +102,7 @@ def build_state(settings: Settings) -> Twin:
         scenarios=shared.scenarios, faults=shared.faults, rates=shared.rates, uploads=uploads,
         downloads=shared.marks, inputs=InputChecker(spec, catalog, settings, clock, uploads, shared.marks),
         url_secret=b"dashscope-mock:" + url_secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),
-        refresh=shared.refresh,
+        refresh=shared.refresh, settle=shared.settle,
     )
 
 

@@ -13,7 +13,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..domain.bounds import MAX_CREATE_BYTES
 from ..spec.document import AIGC_PREFIX
-from .guard import Guard, Reply, Seen
+from .guard import Answer, Guard, Reply, Seen
 from .tasks_api import Call, TasksApi
 
 Scope = MutableMapping[str, Any]
@@ -91,9 +91,12 @@ class Gateway:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
-        self.refresh(scope["path"].partition(_TASKS + "/")[2].removesuffix("/"))  # shared state + a GET's task
+        # shared state, with the task a GET names (a shared store reads it in the same round trip)
+        ready = self.refresh(scope["path"].partition(_TASKS + "/")[2].removesuffix("/"))
         matched = _match(self.api, scope["method"], scope["path"])
         if matched is None:
+            if ready is not None:
+                await ready
             await self.fallback(scope, receive, send)
             return
         kind, handler, call = matched
@@ -103,12 +106,17 @@ class Gateway:
             body = await read_body(receive, MAX_CREATE_BYTES)
             call.body, call.oversize = (b"", True) if body is None else (body, False)
 
-        answer = self.guard.run_now(kind, call.method, call.path, call.seen, handler, call)
-        if answer is None:  # a fault is armed (it may delay the answer)
-            async def produce(request_id: str) -> Reply:
-                return handler(call, request_id)
+        answer: Answer | None
+        if ready is not None:  # a shared store, batching its reads and writes on this loop
+            answer = await self.guard.run_shared(ready, kind, call.method, call.path, call.seen, handler, call)
+        else:
+            answer = self.guard.run_now(kind, call.method, call.path, call.seen, handler, call)
+            if answer is None:  # a fault is armed (it may delay the answer)
+                async def produce(request_id: str) -> Reply:
+                    return handler(call, request_id)
 
-            answer = await self.guard.run(kind, call.method, call.path, call.seen, produce)
+                answer = await self.guard.run(kind, call.method, call.path, call.seen, produce)
+        assert answer is not None
         status, payload, headers = answer
         raw = [_TYPES.get(kind, _JSON), (b"content-length", str(len(payload)).encode())]
         if headers:  # a poll has none

@@ -14,6 +14,7 @@ import orjson
 
 from ..domain.state import Twin
 from ..spec.catalog import DashScopeError
+from ..store.base import StoreUnavailable
 from ..wire.envelope import error_body
 from .requestlog import RequestLog
 
@@ -86,6 +87,24 @@ class Guard:
         except Exception as exc:
             return self._failed(exc, request_id, method, path, seen, started)
 
+    async def run_shared(self, ready: Awaitable[None], kind: str, method: str, path: str, seen: Seen,
+                         handler: Callable[[T, str], Reply], arg: T) -> Answer:
+        """`run_now` on a shared store whose reads are batched on the event loop: once `ready` (the request's
+        refresh) is done, and answered only after the writes the handler queued are acknowledged."""
+        started = time.perf_counter()
+        request_id = self.twin.ids.request_id()
+        try:
+            await ready  # first: the fault plan it reads decides the fault below
+            if self.twin.faults.active:
+                await self._fault(kind, seen.task_id)
+            reply = handler(arg, request_id)
+            written = self.twin.settle()
+            if written is not None:
+                await written
+            return self._answered(reply, request_id, method, path, seen, started)
+        except Exception as exc:
+            return self._failed(exc, request_id, method, path, seen, started)
+
     def _answered(self, reply: Reply, request_id: str, method: str, path: str, seen: Seen,
                   started: float) -> Answer:
         payload = orjson.dumps(reply.body)  # inside the caller's try: an unencodable body is a 500, not a drop
@@ -95,6 +114,9 @@ class Guard:
 
     def _failed(self, exc: Exception, request_id: str, method: str, path: str, seen: Seen,
                 started: float) -> Answer:
+        if isinstance(exc, StoreUnavailable):  # 503, which the official SDK's poll retries: a restart passes
+            log.warning("the shared store is unavailable: %s", exc)
+            exc = self.twin.catalog.error("ModelServingError")
         if isinstance(exc, DashScopeError):
             status, headers = exc.status, {"x-request-id": request_id, **exc.headers}
             payload = orjson.dumps(error_body(exc, request_id, self.suffix))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Container
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 
 from ..domain.backends import (
@@ -23,7 +23,7 @@ from ..domain.lanes import Lanes, RateWindows
 from ..domain.scenarios import ScenarioQueue
 from ..domain.uploads import FileBackend, FileStore, GrantBackend, MemoryGrants, storage_root
 from ..settings import Settings
-from .base import TaskExists, TaskStore
+from .base import StoreUnavailable, TaskExists, TaskStore
 from .memory import MemoryStore
 from .sqlite import SqliteStore
 
@@ -64,6 +64,10 @@ def no_refresh(task_id: str = "") -> None:
     """One process holds the only copy: nothing to re-read."""
 
 
+def no_settle() -> None:
+    """One process holds the only copy: every write is in place when it returns."""
+
+
 @dataclass(frozen=True, slots=True)
 class Backends:
     """Where each shared part of a twin lives, for one store URL."""
@@ -81,7 +85,9 @@ class Backends:
     secrets: SecretBackend
     # re-read shared state that replicas cache, as each request starts; with the id of the task the request
     # names, if any (a shared store reads its row in the same round trip; any other string is only a miss)
-    refresh: Callable[[str], None]
+    refresh: Callable[[str], Awaitable[None] | None]  # an awaitable when the read is batched on the event loop
+    # what the current request awaits before it is answered: the acknowledgement of writes it queued, if any
+    settle: Callable[[], Awaitable[None] | None]
 
 
 def open_state(settings: Settings, codes: Container[str] = frozenset(),
@@ -101,26 +107,28 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
             faults=Faults(plan, codes), journal=Journal(), lanes=Lanes(), rates=RateWindows(),
             scenarios=ScenarioQueue(codes, models),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
-            secrets=StoreSecrets(store), refresh=no_refresh,
+            secrets=StoreSecrets(store), refresh=no_refresh, settle=no_settle,
         )
+    from .redis_batch import Batcher
     from .redis_link import Link
     from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
     from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios
     from .redis_tasks import RedisStore, connect
 
     client, prefix = connect(settings.store), "dsm:"
-    link = Link(client)  # the hot path's connection, shared by the parts a request touches
+    link = Link(client)  # the hot path's blocking connection, shared by the parts a request touches
+    batch = Batcher(settings.store)  # and its batched one on the serving event loop
     # garbage collection only (real seconds): generous, since virtual time may run slower than real time
     gc = 2 * max(settings.task_ttl_s, settings.upload_ttl_s, settings.url_ttl_s)
     clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen)
     faults = SharedFaults(client, prefix, plan, codes)
-    tasks = RedisStore(client, prefix, gc, link)
+    tasks = RedisStore(client, prefix, gc, link, batch)
     return Backends(
-        tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link),
+        tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link, batch),
         lanes=RedisLanes(client, prefix, gc, link), rates=RedisRates(client, prefix, link),
         scenarios=RedisScenarios(client, prefix, codes, models, link), marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
-        secrets=StoreSecrets(tasks), refresh=Refresher(link, clock, faults, tasks),
+        secrets=StoreSecrets(tasks), refresh=Refresher(batch, link, clock, faults, tasks), settle=batch.settled,
     )
 
 
@@ -129,5 +137,5 @@ def new_secret() -> bytes:
     return secrets.token_bytes(32)
 
 
-__all__ = ["Backends", "MemoryStore", "SqliteStore", "TaskExists", "TaskStore", "is_shared", "no_refresh",
-           "open_state", "open_store"]
+__all__ = ["Backends", "MemoryStore", "SqliteStore", "StoreUnavailable", "TaskExists", "TaskStore", "is_shared",
+           "no_refresh", "no_settle", "open_state", "open_store"]

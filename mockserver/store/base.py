@@ -12,6 +12,11 @@ class TaskExists(KeyError):
     """`put` found a task with that id already stored (the task book retries with a fresh id)."""
 
 
+class StoreUnavailable(Exception):
+    """The shared store cannot be reached (Redis down, restarting or not answering): the request is refused,
+    never answered as if its reads and writes had happened."""
+
+
 class TaskStore(Protocol):
     """Where acknowledged tasks live. A task is put before its create is answered."""
 

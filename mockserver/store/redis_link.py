@@ -4,11 +4,9 @@ itself on loopback (bench/replicas.py). The commands are encoded by hiredis (red
 it cost three times as much per batch) and the replies parsed by redis-py's connection: only the batching and
 the held connection are ours.
 
-A poll's reads and writes go through the link; everything else keeps using the redis-py client. The link holds
-one connection of the client's pool, used by one thread at a time. `post` sends a write without waiting for its
-reply (a poll's journal entry): the reply is read with the next call's, on the same connection, so anything this
-process sends later is ordered after it, and another process's command sent after the poll was answered finds it
-in Redis's input already (sent before the answer).
+Requests on the serving event loop send their refresh and journal entries through redis_batch.py instead; the
+link carries what must be decided while the request waits (a compare-and-set, a lane slot, a scenario take) and
+everything off the loop. It holds one connection of the client's pool, used by one thread at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +20,8 @@ from typing import Any
 
 import hiredis
 import redis
+
+from .base import StoreUnavailable
 
 log = logging.getLogger("dashscope_mock")
 
@@ -51,11 +51,10 @@ class Link:
         self.lock = threading.Lock()  # one batch on the wire at a time: replies come back in the order sent
         self.conn: Any = None  # a redis.connection.Connection (whose methods redis-py leaves untyped)
         self.pid = os.getpid()
-        self.pending = 0  # replies of posted writes, read off the connection by the next call
 
     def _held(self) -> Any:
         if self.conn is None or self.pid != os.getpid():  # a forked worker makes its own
-            self.conn, self.pid, self.pending = self.pool.make_connection(), os.getpid(), 0
+            self.conn, self.pid = self.pool.make_connection(), os.getpid()
         return self.conn
 
     def call(self, *commands: Command) -> list[Any]:
@@ -63,45 +62,19 @@ class Link:
         packed = pack(commands)
         with self.lock:
             conn = self._held()
-            posted, self.pending = self.pending, 0
             try:
-                return self._run(conn, packed, len(commands), posted)
-            except redis.ConnectionError:
-                # a connection the server dropped (a restart, an idle timeout): one retry on a new one, as the
-                # redis-py client does by default
-                return self._run(conn, packed, len(commands))
-
-    def post(self, *commands: Command) -> None:
-        """Send writes without waiting for their replies (the next call reads them, and logs an error among
-        them). The bytes are on their way to Redis before this returns, ahead of anything this process sends
-        later; a connection found closed first gets the writes as a plain call, on a new one."""
-        packed = pack(commands)
-        with self.lock:
-            conn = self._held()
-            if self.pending == 0:
                 try:
-                    quiet = not conn.can_read(timeout=0)  # nothing to read: connected, no reply owed
-                except (redis.ConnectionError, OSError):
-                    conn.disconnect()
-                    quiet = False
-                if quiet:
-                    try:
-                        conn.send_packed_command(packed, check_health=False)
-                    except BaseException:
-                        conn.disconnect()
-                        raise
-                    self.pending = len(commands)
-                    return
-        self.call(*commands)
+                    return self._run(conn, packed, len(commands))
+                except redis.ConnectionError:
+                    # a connection the server dropped (a restart, an idle timeout): one retry on a new one, as the
+                    # redis-py client does by default
+                    return self._run(conn, packed, len(commands))
+            except (redis.ConnectionError, redis.TimeoutError) as err:
+                raise StoreUnavailable(f"cannot reach Redis: {err}") from err
 
-    def _run(self, conn: Any, packed: list[bytes], count: int, posted: int = 0) -> list[Any]:
+    def _run(self, conn: Any, packed: list[bytes], count: int) -> list[Any]:
         try:
             conn.send_packed_command(packed, check_health=False)
-            for _ in range(posted):
-                try:
-                    conn.read_response()
-                except redis.ResponseError as err:  # nobody waits for it any more: say so
-                    log.error("a Redis write sent without waiting failed: %s", err)
             replies: list[Any] = []
             failed: redis.ResponseError | None = None
             for _ in range(count):

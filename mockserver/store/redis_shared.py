@@ -10,7 +10,7 @@ Clock changes are compare-and-set (WATCH/MULTI), so two replicas advancing the c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container
+from collections.abc import Awaitable, Container
 from dataclasses import asdict, replace
 from typing import IO, Any
 
@@ -20,6 +20,7 @@ import redis
 from ..domain.clock import VirtualClock
 from ..domain.faults import FaultPlan, Faults
 from ..domain.uploads import Grant, StoredFile
+from .redis_batch import Batcher
 from .redis_link import Link
 from .redis_tasks import RedisStore
 
@@ -95,21 +96,30 @@ class SharedFaults(Faults):
 
 
 class Refresher:
-    """Re-reads the shared clock and fault plan in one round trip (called as each request starts), with the row
-    of the task the request names, if any, so that a poll's read costs no round trip of its own."""
+    """Re-reads the shared clock and fault plan in one round trip (as each request starts), with the row of the
+    task the request names, if any, so that a poll's read costs no round trip of its own. On the serving loop
+    the read is batched with concurrent requests' (redis_batch.py): the call returns what to await."""
 
-    def __init__(self, link: Link, clock: SharedClock, faults: SharedFaults, tasks: RedisStore) -> None:
-        self.link, self.clock, self.faults, self.tasks = link, clock, faults, tasks
+    def __init__(self, batch: Batcher, link: Link, clock: SharedClock, faults: SharedFaults,
+                 tasks: RedisStore) -> None:
+        self.batch, self.link, self.clock, self.faults, self.tasks = batch, link, clock, faults, tasks
 
-    def __call__(self, task_id: str = "") -> None:
+    def __call__(self, task_id: str = "") -> Awaitable[None] | None:
+        mget = ("MGET", self.clock.key, self.faults.key, self.tasks.key(task_id)) if task_id else (
+            "MGET", self.clock.key, self.faults.key)
+        if self.batch.here():
+            return self._batched(task_id, mget)
+        self._adopt(task_id, self.link.call(mget)[0])
+        return None
+
+    async def _batched(self, task_id: str, mget: tuple[str, ...]) -> None:
+        self._adopt(task_id, (await self.batch.read(mget))[0])
+
+    def _adopt(self, task_id: str, values: list[Any]) -> None:
         if task_id:
-            (clock_raw, faults_raw, row), = self.link.call(("MGET", self.clock.key, self.faults.key,
-                                                             self.tasks.key(task_id)))
-            self.tasks.prefetched(task_id, row)
-        else:
-            (clock_raw, faults_raw), = self.link.call(("MGET", self.clock.key, self.faults.key))
-        self.clock.load(clock_raw)
-        self.faults.load(faults_raw)
+            self.tasks.prefetched(task_id, values[2])
+        self.clock.load(values[0])
+        self.faults.load(values[1])
 
 
 class RedisFiles:

@@ -18,6 +18,7 @@ import redis
 
 from ..domain.journal import Poll
 from ..domain.scenarios import CheckedScenarios, QueuedScenario, Scenario, parse
+from .redis_batch import Batcher
 from .redis_link import Link, Script
 from .redis_tasks import text
 
@@ -84,19 +85,26 @@ def _member() -> str:
 class RedisJournal:
     """Polls per task as a capped list `j:<id>` of [virtual, real, status, fault]."""
 
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None) -> None:
+    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None,
+                 batch: Batcher | None = None) -> None:
         self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
         self.link = link or Link(client)
+        self.batch = batch
 
     def record(self, task_id: str, at: float, status: str, fault: str | None = None) -> None:
-        """Note one poll of `task_id`: sent before the poll is answered, its reply read with the next call."""
+        """Note one poll of `task_id`, acknowledged before the poll is answered: on the serving loop with the
+        writes of concurrent polls (the request waits for `Batcher.settled`), elsewhere by a round trip."""
         key = f"{self.p}j:{task_id}"
-        self.link.post(("RPUSH", key, orjson.dumps([at, time.time(), status, fault])),
-                       ("LTRIM", key, -_PER_TASK, -1), ("EXPIRE", key, self.gc))
+        entry = (("RPUSH", key, orjson.dumps([at, time.time(), status, fault])), ("LTRIM", key, -_PER_TASK, -1),
+                 ("EXPIRE", key, self.gc))
+        if self.batch is not None and self.batch.here():
+            self.batch.post(*entry)
+        else:
+            self.link.call(*entry)
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every remembered poll of `task_id`, oldest first."""
-        raws = self.link.call(("LRANGE", f"{self.p}j:{task_id}", 0, -1))[0]  # the link: after its posted entries
+        raws = self.link.call(("LRANGE", f"{self.p}j:{task_id}", 0, -1))[0]
         return [Poll(*orjson.loads(raw)) for raw in raws]
 
     def __contains__(self, task_id: object) -> bool:

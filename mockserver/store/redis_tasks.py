@@ -23,6 +23,7 @@ import redis
 
 from ..domain.task import Task
 from .base import TaskExists
+from .redis_batch import Batcher
 from .redis_link import Link, Script
 
 PAGE = 200  # ids read per round trip when walking an account's tasks
@@ -75,11 +76,12 @@ class RedisStore:
     """Tasks in Redis; a cancel or a counted poll is one compare-and-set script against the row it was decided on."""
 
     def __init__(self, client: redis.Redis, prefix: str = "dsm:", gc_ttl_s: float = 3 * 86400.0,
-                 link: Link | None = None) -> None:
+                 link: Link | None = None, batch: Batcher | None = None) -> None:
         self.r = client
         self.p = prefix
         self.gc = max(1, int(gc_ttl_s))
         self.link = link or Link(client)
+        self.batch = batch  # the batched connection the refresh and journal use: closed with the store
         self._put, self._cas = Script(_PUT), Script(_CAS)
 
     def key(self, task_id: str) -> str:
@@ -232,7 +234,9 @@ class RedisStore:
         return self.meta_get(name) or value
 
     def close(self) -> None:
-        """Release the hot path's connection and the connection pool."""
+        """Release the hot path's connections and the connection pool."""
+        if self.batch is not None:
+            self.batch.close()
         self.link.close()
         self.r.close()
 
