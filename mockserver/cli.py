@@ -205,7 +205,7 @@ def serve(
                                          envvar=ENV + "WORKERS")] = 1,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
-    from .store import is_shared
+    from .store import StoreUnavailable, is_shared
 
     if workers > 1 and not is_shared(store):
         raise typer.BadParameter(f"{workers} workers would each hold their own tasks: with --workers > 1 use "
@@ -229,7 +229,8 @@ def serve(
     except ScenarioError as exc:
         sock.close()
         raise typer.BadParameter(str(exc), param_hint="'--scenarios'") from exc
-    except (ValueError, TypeError, AttributeError, OSError, sqlite3.Error) as exc:  # a keys file's inner shape
+    # a keys file's inner shape, an unusable data dir or database, a Redis that does not answer
+    except (ValueError, TypeError, AttributeError, OSError, sqlite3.Error, StoreUnavailable) as exc:
         sock.close()
         raise cx.UsageError(f"cannot start: {exc}") from exc
     twin = application.state.twin

@@ -132,6 +132,15 @@ def test_bad_files_are_usage_errors_too(tmp_path: Path) -> None:
         assert words in line and "Traceback" not in line
 
 
+def test_a_redis_that_does_not_answer_is_one_line_and_exit_2() -> None:
+    refused = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    done = subprocess.run([COMMAND, "serve", "--port", "0", "--store", refused], env=_env(), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert "cannot use Redis" in line and "Traceback" not in line
+
+
 def test_a_busy_port_is_one_line_and_no_banner() -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

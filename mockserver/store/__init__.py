@@ -109,6 +109,8 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
             marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
             secrets=StoreSecrets(store), refresh=no_refresh, settle=no_settle,
         )
+    import redis
+
     from .redis_batch import Batcher
     from .redis_link import Link
     from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
@@ -116,6 +118,11 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
     from .redis_tasks import RedisStore, connect
 
     client, prefix = connect(settings.store), "dsm:"
+    try:
+        client.ping()
+    except redis.RedisError as err:  # say so once, before anything is built on it
+        client.close()
+        raise StoreUnavailable(f"cannot use Redis: {err}") from err
     link = Link(client)  # the hot path's blocking connection, shared by the parts a request touches
     batch = Batcher(settings.store)  # and its batched one on the serving event loop
     # garbage collection only (real seconds): generous, since virtual time may run slower than real time
