@@ -196,11 +196,38 @@ def test_a_twin_whose_redis_is_gone_answers_503_in_the_envelope(redis_url: str, 
             unknown = await client.get("/api/v1/tasks/nope", headers=AUTH)  # answered as the service does
             assert unknown.json()["output"]["task_status"] == "UNKNOWN"
             redis_server.stop()
-            answer = await client.get("/api/v1/tasks/nope", headers=AUTH)
-            assert answer.status_code == 503
-            assert answer.json()["code"] == "ModelServingError" and answer.json()["request_id"]
+            for answer in (await client.get("/api/v1/tasks/nope", headers=AUTH),
+                           await client.post("/api/v1/services/aigc/video-generation/video-synthesis",
+                                             headers={**AUTH, **ASYNC}, json={"model": "wan2.6-t2v",
+                                                                               "input": {"prompt": "a cat"}}),
+                           await client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-i2v"},
+                                            headers=AUTH)):
+                assert answer.status_code == 503, answer.text
+                assert answer.json()["code"] == "ModelServingError" and answer.json()["request_id"]
+            redis_server.start()  # back: answered again, no restart of the twin
+            assert (await client.get("/api/v1/tasks/nope", headers=AUTH)).status_code == 200
 
     try:
         asyncio.run(main())
     finally:
         app.state.twin.tasks.store.close()
+
+
+def test_a_redis_error_inside_a_handler_is_a_503_too(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(Settings.for_profile("dev", store=redis_url, log_requests=False, frozen=True))
+
+    def lost(*args: Any) -> None:
+        raise redis.ConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(app.state.twin.uploads.grants, "grant", lost)
+
+    async def main() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://twin") as client:
+            return await client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-i2v"},
+                                    headers=AUTH)
+
+    try:
+        answer = asyncio.run(main())
+    finally:
+        app.state.twin.tasks.store.close()
+    assert answer.status_code == 503 and answer.json()["code"] == "ModelServingError"

@@ -11,7 +11,7 @@ from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
 from ..spec.profiles import Registry
-from ..store import new_secret, no_refresh, no_settle, open_state
+from ..store import StoreUnavailable, new_secret, no_refresh, no_settle, open_state
 from ..store.base import TaskStore
 from .accounts import KeyBook
 from .backends import JournalBackend, MarkBackend, RateBackend, ScenarioBackend
@@ -49,6 +49,7 @@ class Twin:
     # writes (store/__init__.py Backends)
     refresh: Callable[[str], Awaitable[None] | None] = no_refresh
     settle: Callable[[], Awaitable[None] | None] = no_settle
+    outages: tuple[type[Exception], ...] = (StoreUnavailable,)  # the store cannot be reached
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
@@ -102,7 +103,7 @@ def build_state(settings: Settings) -> Twin:
         scenarios=shared.scenarios, faults=shared.faults, rates=shared.rates, uploads=uploads,
         downloads=shared.marks, inputs=InputChecker(spec, catalog, settings, clock, uploads, shared.marks),
         url_secret=b"dashscope-mock:" + url_secret, admin_token=settings.admin_token or secrets.token_urlsafe(16),
-        refresh=shared.refresh, settle=shared.settle,
+        refresh=shared.refresh, settle=shared.settle, outages=shared.outages,
     )
 
 

@@ -88,8 +88,15 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
             err = twin.catalog.error("NotFound")
         return _json(error_body(err, rid), err.status, {"x-request-id": rid})
 
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        rid = twin.ids.request_id()
+        err = guard.unavailable(exc)
+        return _json(error_body(err, rid), err.status, {"x-request-id": rid})
+
     app.add_exception_handler(404, not_found)
     app.add_exception_handler(405, not_found)
+    for outage in twin.outages:
+        app.add_exception_handler(outage, unavailable)
     return Gateway(TasksApi(twin, renderer), guard, app)
 
 

@@ -96,7 +96,11 @@ class Gateway:
         matched = _match(self.api, scope["method"], scope["path"])
         if matched is None:
             if ready is not None:
-                await ready
+                try:
+                    await ready
+                except self.guard.twin.outages as exc:
+                    await _answer(send, "", self.guard.refused(exc, scope["method"], scope["path"]))
+                    return
             await self.fallback(scope, receive, send)
             return
         kind, handler, call = matched
@@ -117,9 +121,13 @@ class Gateway:
 
                 answer = await self.guard.run(kind, call.method, call.path, call.seen, produce)
         assert answer is not None
-        status, payload, headers = answer
-        raw = [_TYPES.get(kind, _JSON), (b"content-length", str(len(payload)).encode())]
-        if headers:  # a poll has none
-            raw.extend([(k.encode(), v.encode()) for k, v in headers.items()])
-        await send({"type": "http.response.start", "status": status, "headers": raw})
-        await send({"type": "http.response.body", "body": payload})
+        await _answer(send, kind, answer)
+
+
+async def _answer(send: Send, kind: str, answer: Answer) -> None:
+    status, payload, headers = answer
+    raw = [_TYPES.get(kind, _JSON), (b"content-length", str(len(payload)).encode())]
+    if headers:  # a poll has none
+        raw.extend([(k.encode(), v.encode()) for k, v in headers.items()])
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": payload})

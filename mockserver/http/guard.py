@@ -14,7 +14,6 @@ import orjson
 
 from ..domain.state import Twin
 from ..spec.catalog import DashScopeError
-from ..store.base import StoreUnavailable
 from ..wire.envelope import error_body
 from .requestlog import RequestLog
 
@@ -105,6 +104,16 @@ class Guard:
         except Exception as exc:
             return self._failed(exc, request_id, method, path, seen, started)
 
+    def unavailable(self, exc: Exception) -> DashScopeError:
+        """The answer while the shared store cannot be reached: a 503, which the official SDK's poll retries, so
+        a Redis restart passes; logged as one line, not a traceback."""
+        log.warning("the shared store is unavailable: %s", exc)
+        return self.twin.catalog.error("ModelServingError")
+
+    def refused(self, exc: Exception, method: str, path: str) -> Answer:
+        """The error answer (and log line) for a request that failed before it reached a handler."""
+        return self._failed(exc, self.twin.ids.request_id(), method, path, Seen(), time.perf_counter())
+
     def _answered(self, reply: Reply, request_id: str, method: str, path: str, seen: Seen,
                   started: float) -> Answer:
         payload = orjson.dumps(reply.body)  # inside the caller's try: an unencodable body is a 500, not a drop
@@ -114,9 +123,8 @@ class Guard:
 
     def _failed(self, exc: Exception, request_id: str, method: str, path: str, seen: Seen,
                 started: float) -> Answer:
-        if isinstance(exc, StoreUnavailable):  # 503, which the official SDK's poll retries: a restart passes
-            log.warning("the shared store is unavailable: %s", exc)
-            exc = self.twin.catalog.error("ModelServingError")
+        if isinstance(exc, self.twin.outages):
+            exc = self.unavailable(exc)
         if isinstance(exc, DashScopeError):
             status, headers = exc.status, {"x-request-id": request_id, **exc.headers}
             payload = orjson.dumps(error_body(exc, request_id, self.suffix))

@@ -88,6 +88,8 @@ class Backends:
     refresh: Callable[[str], Awaitable[None] | None]  # an awaitable when the read is batched on the event loop
     # what the current request awaits before it is answered: the acknowledgement of writes it queued, if any
     settle: Callable[[], Awaitable[None] | None]
+    # what the store raises when it cannot be reached (answered 503, never a bare 500)
+    outages: tuple[type[Exception], ...] = (StoreUnavailable,)
 
 
 def open_state(settings: Settings, codes: Container[str] = frozenset(),
@@ -136,6 +138,7 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
         scenarios=RedisScenarios(client, prefix, codes, models, link), marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
         secrets=StoreSecrets(tasks), refresh=Refresher(batch, link, clock, faults, tasks), settle=batch.settled,
+        outages=(StoreUnavailable, redis.ConnectionError, redis.TimeoutError),
     )
 
 
