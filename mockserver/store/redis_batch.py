@@ -69,6 +69,13 @@ class _Batch:
             self.future.set_exception(err)
 
 
+def _observed(future: asyncio.Future[Any]) -> None:
+    """Mark a write batch's failure as seen: a caller off the request path (an admin route) may post and never
+    wait, and asyncio would log the unretrieved exception with a traceback."""
+    if not future.cancelled():
+        future.exception()
+
+
 class _Wire(asyncio.Protocol):
     """One connection: replies parsed by hiredis and handed out in the order their commands were written."""
 
@@ -156,6 +163,7 @@ class Batcher:
         (`settled`)."""
         if self.writes is None:
             self.writes = _Batch(self._future(), writes=True)
+            self.writes.future.add_done_callback(_observed)
         self.writes.count += len(commands)
         _POSTED.set(self._queue(commands, self.writes))
 
