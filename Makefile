@@ -62,10 +62,11 @@ SCHEMATHESIS_MAX_EXAMPLES ?= 300
 schemathesis-long: $(STAMP)
 	SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) $(BIN)/pytest -n 2 tests/test_schemathesis.py
 
-# wrk comes from the distribution's packages; installed here when missing (sudo unless root)
+# wrk and valgrind (the request log's cost in instructions) come from the distribution's packages; installed
+# here when missing (sudo unless root)
 bench: $(STAMP) redis-server
-	@command -v wrk >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$S apt-get update -qq && $$S apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$S apt-get update -qq && $$S apt-get install -y -qq wrk valgrind; }
 	$(BIN)/python -m bench
 
 # kill -9 under load with the SQLite store (and Redis with SOAK_REDIS_URL), hostile input, slow clients (~2 min)

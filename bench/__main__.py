@@ -6,7 +6,8 @@
 |---|---|
 | req/s GET /api/v1/tasks/{id}, wrk 32 connections: `dashscope-mock serve` | the bare ASGI app (bench/bare_app.py) |
 | req/s POST create, same | the bare ASGI app |
-| the request log's cost | `serve` against `serve --quiet` |
+| the request log's cost in req/s (below the noise) | `serve` against `serve --quiet` |
+| the request log's cost in instructions per request (bench/log_cost.py, valgrind) | `serve --quiet` under callgrind |
 | p99 latency at 32 connections | reported for all three |
 | start of `dashscope-mock serve` to the first 200 | `python -c pass` start-up |
 | RSS with 1,000,000 tasks in the memory store | RSS of the empty mock |
@@ -150,53 +151,6 @@ def http_bench() -> dict[str, Any]:
             "log_lines_written": logged, "log_cost_target": "< 0.05 of GET"}
 
 
-def log_bench() -> dict[str, Any]:
-    """The request log's own cost, in-process: one twin with the log (to a file) and one without, driven through
-    their ASGI interface in alternating blocks. Served, serve and serve --quiet differ by less than the noise
-    between two runs of the same server on a shared machine; this difference does not."""
-    code = """
-import asyncio, json, statistics, tempfile, time
-from mockserver import Settings, create_app
-from mockserver.http.requestlog import RequestLog
-sink = tempfile.TemporaryFile('w')
-apps = {'log': create_app(Settings.for_profile('dev'), RequestLog(sink)),
-        'quiet': create_app(Settings.for_profile('dev', log_requests=False))}
-BODY = b'{"model":"wan2.6-t2v","input":{"prompt":"a cat playing piano"},"parameters":{"size":"1280*720"}}'
-H = [(b'authorization', b'Bearer sk-bench'), (b'x-dashscope-async', b'enable'), (b'content-type', b'application/json')]
-async def call(app, method, path, body=b''):
-    out = []
-    async def receive():
-        return {'type': 'http.request', 'body': body, 'more_body': False}
-    async def send(message):
-        out.append(message)
-    await app({'type': 'http', 'method': method, 'path': path, 'query_string': b'', 'headers': H}, receive, send)
-    return out
-async def main():
-    ids = {}
-    for name, app in apps.items():
-        sent = await call(app, 'POST', '/api/v1/services/aigc/video-generation/video-synthesis', BODY)
-        ids[name] = json.loads(sent[1]['body'])['output']['task_id']
-    runs = {(n, k): [] for n in apps for k in ('get', 'create')}
-    for r in range(16):
-        for name, app in (list(apps.items()) if r % 2 else list(apps.items())[::-1]):
-            t = time.process_time()
-            for _ in range(2000):
-                await call(app, 'GET', '/api/v1/tasks/' + ids[name])
-            runs[(name, 'get')].append((time.process_time() - t) / 2000 * 1e6)
-            t = time.process_time()
-            for _ in range(1000):
-                await call(app, 'POST', '/api/v1/services/aigc/video-generation/video-synthesis', BODY)
-            runs[(name, 'create')].append((time.process_time() - t) / 1000 * 1e6)
-    print(json.dumps({f'{n}_{k}_us': statistics.median(v) for (n, k), v in runs.items()}))
-asyncio.run(main())
-"""
-    out = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                    cwd=HERE.parent).stdout)
-    out["log_us_per_get"] = out["log_get_us"] - out["quiet_get_us"]
-    out["log_us_per_create"] = out["log_create_us"] - out["quiet_create_us"]
-    return out
-
-
 def startup_bench() -> dict[str, Any]:
     serve, baseline = [], []
     for _ in range(5):
@@ -280,16 +234,13 @@ print(json.dumps({'load_s': t_load, 'index_s': t_index, 'compile_fast_s': t_fast
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for the HTTP benchmarks: apt-get install wrk (make bench does it)")
+    from .log_cost import log_cost_bench
     from .replicas import replicas_bench
 
-    benches = {"spec": spec_bench, "startup": startup_bench, "http": http_bench, "log": log_bench,
+    benches = {"spec": spec_bench, "startup": startup_bench, "http": http_bench, "log_cost": log_cost_bench,
                "memory": memory_bench, "replicas": replicas_bench}
     only = os.environ.get("BENCH_ONLY", ",".join(benches)).split(",")
     results: dict[str, Any] = {name: bench() for name, bench in benches.items() if name in only}
-    if "http" in results and "log" in results:  # the log's own cost against a served GET's CPU
-        served = results["http"]["get"]["cpu_us_per_request"]["serve"]
-        results["log"]["share_of_a_served_get"] = results["log"]["log_us_per_get"] / served
-        results["log"]["target"] = "< 0.05 of GET"
     results.update(rounds=ROUNDS, seconds_per_run=SECONDS)
     print(json.dumps(results, indent=2))
 
