@@ -41,6 +41,7 @@ class RequestLog:
         self._entries: list[Entry] = []
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._due = math.inf  # perf_counter time the timer should fire by
         self._lock = threading.Lock()
         self._second = -1
         self._stamp = ""
@@ -56,12 +57,15 @@ class RequestLog:
         task id was made by the twin (nothing in it to redact)."""
         entries = self._entries
         # one clock read: the wall time is placed from the batch's own (wall, perf) anchor at flush
-        entries.append((time.perf_counter(), started, method, path, model, status, task_id, minted, request_id))
+        now = time.perf_counter()
+        entries.append((now, started, method, path, model, status, task_id, minted, request_id))
         if len(entries) >= self.batch:
             self.flush()
         elif self._timer is None:
-            self._schedule()
-        elif self._loop is not None and self._loop.is_closed():  # the loop that held the timer is gone
+            self._schedule(now)
+        # the timer is overdue: a busy loop, or one that closed with the timer on it (asked only then: is_closed
+        # on every line was a tenth of the log's cost)
+        elif now > self._due and self._loop is not None and self._loop.is_closed():
             self.flush()
 
     def _cleaned(self, text: str) -> str:
@@ -80,9 +84,10 @@ class RequestLog:
         offset = time.time() - time.perf_counter()  # wall = perf + offset, anchored at this flush
         second_shown, stamp = self._second, self._stamp
         since, until = float(second_shown), second_shown + 1.0  # floats: comparing a float with an int is slow
-        # polls repeat: the part between the time and the task id is built once per batch; the task id is not in
-        # its key, since a create's is new every time
-        middles: dict[tuple[str, int, str | None, str], str] = {}
+        # polls repeat: the part between the time and the task id is built once per batch, looked up by path (a
+        # string hashes once; a tuple key hashed four fields a line) and checked against the rest; the task id
+        # is not part of it, since a create's is new every time
+        middles: dict[str, tuple[int, str | None, str, str]] = {}
         lines: list[str] = []
         append = lines.append
         for ended, started, method, path, model, status, task_id, minted, request_id in entries:
@@ -91,12 +96,15 @@ class RequestLog:
                 second_shown = floor(now)
                 since, until = float(second_shown), second_shown + 1.0
                 stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second_shown))
-            key = (path, status, model, method)
-            middle = middles.get(key)
-            if middle is None:
+            known_middle = middles.get(path)
+            if known_middle is not None and known_middle[0] == status and known_middle[1] == model \
+                    and known_middle[2] == method:
+                middle = known_middle[3]
+            else:
                 shown_path = clean.get(path) or cleaned(path)
                 shown_model = "-" if not model else clean.get(model) or cleaned(model)
-                middle = middles[key] = f"{method} {shown_path} model={shown_model} status={status} task="
+                middle = f"{method} {shown_path} model={shown_model} status={status} task="
+                middles[path] = (status, model, method, middle)
             task = task_id if minted else "-" if not task_id else clean.get(task_id) or cleaned(task_id)
             # math.floor, not int(): a call of the int type costs twice as much
             append(f"{stamp}{millis[floor((now - since) * 1000)]}{middle}{task} request_id={request_id} "
@@ -104,7 +112,7 @@ class RequestLog:
         self._second, self._stamp = second_shown, stamp
         return "".join(lines)
 
-    def _schedule(self) -> None:
+    def _schedule(self, now: float) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop here: write at once
@@ -112,6 +120,7 @@ class RequestLog:
             return
         self._loop = loop
         self._timer = loop.call_later(self.interval, self.flush)
+        self._due = now + self.interval
 
     def flush(self) -> None:
         """Write every pending line now."""

@@ -249,3 +249,36 @@ def test_a_log_line_carries_the_wall_time_and_latency_of_its_request() -> None:
     assert abs(stamp - time.time()) < 2, text
     taken = int(text.rsplit(" ", 1)[1].removesuffix("us"))
     assert 20_000 <= taken < 2_000_000, text  # the 20 ms it waited, in microseconds
+
+
+def test_lines_left_on_a_closed_loop_are_written_by_the_next_line_once_their_timer_is_overdue() -> None:
+    import asyncio
+
+    out = io.StringIO()
+    log = RequestLog(out, interval=0.05)
+
+    async def request(rid: str) -> None:
+        log.line(rid, "GET", "/api/v1/tasks/t", None, 200, "t", time.perf_counter())
+
+    asyncio.run(request("rid-1"))  # its loop closes with the flush timer still pending
+    assert out.getvalue() == ""
+    time.sleep(0.1)
+    asyncio.run(request("rid-2"))  # a later request, on another loop: the overdue batch goes out
+    assert "request_id=rid-1" in out.getvalue()
+    log.close()
+    assert "request_id=rid-2" in out.getvalue()
+
+
+def test_a_path_answered_with_different_statuses_models_and_methods_keeps_each_line_its_own() -> None:
+    out = io.StringIO()
+    log = RequestLog(out)
+    now = time.perf_counter()
+    for rid, method, model, status in (("a", "GET", None, 200), ("b", "GET", None, 404),
+                                       ("c", "POST", "wan2.6-t2v", 404), ("d", "GET", None, 200)):
+        log.line(rid, method, "/api/v1/tasks/t", model, status, "t", now)
+    log.close()
+    shown = [line.split(" ", 2)[2].rsplit(" ", 1)[0] for line in out.getvalue().splitlines()]
+    assert shown == ["GET /api/v1/tasks/t model=- status=200 task=t request_id=a",
+                     "GET /api/v1/tasks/t model=- status=404 task=t request_id=b",
+                     "POST /api/v1/tasks/t model=wan2.6-t2v status=404 task=t request_id=c",
+                     "GET /api/v1/tasks/t model=- status=200 task=t request_id=d"]
