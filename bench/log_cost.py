@@ -216,6 +216,12 @@ def callgrind_rounds(folder: Path) -> dict[str, dict[str, list[float]]]:
     return runs
 
 
+def _cpu(pid: int) -> tuple[int, int]:
+    """User and system clock ticks the process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]), int(fields[12])
+
+
 def native_writes(folder: Path) -> dict[str, float]:
     """Write syscalls per GET at full speed (no callgrind), log against quiet, and the log's lines per write."""
     out: dict[str, float] = {}
@@ -227,9 +233,11 @@ def native_writes(folder: Path) -> dict[str, float]:
             drive(server.port, request, WARM_UP)
             time.sleep(0.5)  # the warm-up's batch goes out before the count starts
             before, lines_before = _writes(server.proc.pid), _lines(server.log)
-            started = time.perf_counter()
+            started, (user, system) = time.perf_counter(), _cpu(server.proc.pid)
             drive(server.port, request, NATIVE_GETS)
             out[f"{name}_get_per_s"] = NATIVE_GETS / (time.perf_counter() - started)
+            user_after, system_after = _cpu(server.proc.pid)
+            out[f"{name}_user_share_of_cpu"] = (user_after - user) / max(1, user_after - user + system_after - system)
             time.sleep(0.5)  # the last batch's timer
             out[f"{name}_writes_per_get"] = (_writes(server.proc.pid) - before) / NATIVE_GETS
             if name == "log":
@@ -274,6 +282,9 @@ def log_cost_bench() -> dict[str, Any]:
             "log_writes_per_request_under_callgrind": log_writes,
             "lines_per_log_write_under_callgrind": 1 / log_writes if log_writes > 0 else float("nan")}
     result["native_get"] = native
+    # the log adds next to no kernel work at full speed (its writes per GET above), so its share of the server's
+    # CPU is its share of the instructions times the user-space part of that CPU
+    result["get"]["log_share_of_cpu"] = result["get"]["log_share"] * native["log_user_share_of_cpu"]
     return result
 
 

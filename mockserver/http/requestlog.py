@@ -84,10 +84,10 @@ class RequestLog:
         offset = time.time() - time.perf_counter()  # wall = perf + offset, anchored at this flush
         second_shown, stamp = self._second, self._stamp
         since, until = float(second_shown), second_shown + 1.0  # floats: comparing a float with an int is slow
-        # polls repeat: the part between the time and the task id is built once per batch, looked up by path (a
-        # string hashes once; a tuple key hashed four fields a line) and checked against the rest; the task id
-        # is not part of it, since a create's is new every time
-        middles: dict[str, tuple[int, str | None, str, str]] = {}
+        # polls repeat: the part between the time and the request id is built once per batch, looked up by path (a
+        # string hashes once; a tuple key hashed four fields a line) and checked against the rest; a create's task
+        # id is new every time, so only the part before it is reused then
+        heads: dict[str, tuple[int, str | None, str, str | None, str, str]] = {}
         lines: list[str] = []
         append = lines.append
         for ended, started, method, path, model, status, task_id, minted, request_id in entries:
@@ -96,18 +96,20 @@ class RequestLog:
                 second_shown = floor(now)
                 since, until = float(second_shown), second_shown + 1.0
                 stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second_shown))
-            known_middle = middles.get(path)
-            if known_middle is not None and known_middle[0] == status and known_middle[1] == model \
-                    and known_middle[2] == method:
-                middle = known_middle[3]
-            else:
+            seen = heads.get(path)
+            if seen is None or seen[0] != status or seen[1] != model or seen[2] != method:
                 shown_path = clean.get(path) or cleaned(path)
                 shown_model = "-" if not model else clean.get(model) or cleaned(model)
-                middle = f"{method} {shown_path} model={shown_model} status={status} task="
-                middles[path] = (status, model, method, middle)
-            task = task_id if minted else "-" if not task_id else clean.get(task_id) or cleaned(task_id)
+                seen = (status, model, method, None, f"{method} {shown_path} model={shown_model} status={status} task=",
+                        "")
+            if seen[5] and seen[3] == task_id:
+                head = seen[5]
+            else:
+                task = task_id if minted else "-" if not task_id else clean.get(task_id) or cleaned(task_id)
+                head = f"{seen[4]}{task} request_id="
+                heads[path] = (status, model, method, task_id, seen[4], head)
             # math.floor, not int(): a call of the int type costs twice as much
-            append(f"{stamp}{millis[floor((now - since) * 1000)]}{middle}{task} request_id={request_id} "
+            append(f"{stamp}{millis[floor((now - since) * 1000)]}{head}{request_id} "
                    f"{floor((ended - started) * 1e6)}us\n")
         self._second, self._stamp = second_shown, stamp
         return "".join(lines)

@@ -269,16 +269,19 @@ def test_lines_left_on_a_closed_loop_are_written_by_the_next_line_once_their_tim
     assert "request_id=rid-2" in out.getvalue()
 
 
-def test_a_path_answered_with_different_statuses_models_and_methods_keeps_each_line_its_own() -> None:
+def test_a_path_answered_with_different_statuses_models_methods_and_tasks_keeps_each_line_its_own() -> None:
     out = io.StringIO()
     log = RequestLog(out)
     now = time.perf_counter()
-    for rid, method, model, status in (("a", "GET", None, 200), ("b", "GET", None, 404),
-                                       ("c", "POST", "wan2.6-t2v", 404), ("d", "GET", None, 200)):
-        log.line(rid, method, "/api/v1/tasks/t", model, status, "t", now)
+    for rid, method, model, status, task in (("a", "GET", None, 200, "t"), ("b", "GET", None, 404, "t"),
+                                             ("c", "POST", "wan2.6-t2v", 404, "t"), ("d", "GET", None, 200, "t"),
+                                             ("e", "GET", None, 200, "u"), ("f", "GET", None, 200, None)):
+        log.line(rid, method, "/api/v1/tasks/t", model, status, task, now)
     log.close()
     shown = [line.split(" ", 2)[2].rsplit(" ", 1)[0] for line in out.getvalue().splitlines()]
     assert shown == ["GET /api/v1/tasks/t model=- status=200 task=t request_id=a",
                      "GET /api/v1/tasks/t model=- status=404 task=t request_id=b",
                      "POST /api/v1/tasks/t model=wan2.6-t2v status=404 task=t request_id=c",
-                     "GET /api/v1/tasks/t model=- status=200 task=t request_id=d"]
+                     "GET /api/v1/tasks/t model=- status=200 task=t request_id=d",
+                     "GET /api/v1/tasks/t model=- status=200 task=u request_id=e",
+                     "GET /api/v1/tasks/t model=- status=200 task=- request_id=f"]
