@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -142,3 +143,27 @@ def test_a_refusal_is_decided_on_the_stored_row_not_on_an_older_read(two_views: 
     with pytest.raises(ValueError):
         a.modify("t1", only_after_a_poll)
     assert b.get("t1").canceled_at == 5.0  # type: ignore[union-attr]
+
+
+def test_a_create_that_finds_the_scenario_queue_empty_runs_one_script_not_two(make_mock: Any, redis_url: str) -> None:
+    mock = make_mock(store=redis_url)
+    plain = redis.Redis.from_url(redis_url)
+
+    def scripts() -> int:
+        stats = plain.info("commandstats")
+        return sum(int(stats.get(name, {}).get("calls", 0)) for name in ("cmdstat_evalsha", "cmdstat_eval"))
+
+    try:
+        mock.queue_scenario("succeeded", model="wan2.6-t2v")
+        mock.task_id("wan2.6-t2v")  # warm: both scripts loaded into this Redis
+        before = scripts()
+        mock.task_id("wan2.6-t2v")
+        assert scripts() - before == 1  # the insert; the empty queue cost no take
+        mock.queue_scenario("failed(DataInspectionFailed)", model="wan2.6-t2v")
+        other = make_mock(store=redis_url)  # queued through one replica, taken by a create on another
+        before = scripts()
+        task_id = other.task_id("wan2.6-t2v")
+        assert scripts() - before == 2  # the take, then the insert
+        assert plain.llen("dsm:scenarios") == 0 and task_id in other.task_ids()
+    finally:
+        plain.close()

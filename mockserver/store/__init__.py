@@ -132,12 +132,14 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
     clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen)
     faults = SharedFaults(client, prefix, plan, codes)
     tasks = RedisStore(client, prefix, gc, link, batch)
+    scenarios = RedisScenarios(client, prefix, codes, models, link)
     return Backends(
         tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link, batch),
         lanes=RedisLanes(client, prefix, gc, link), rates=RedisRates(client, prefix, link),
-        scenarios=RedisScenarios(client, prefix, codes, models, link), marks=RedisMarks(client, prefix),
+        scenarios=scenarios, marks=RedisMarks(client, prefix),
         files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
-        secrets=StoreSecrets(tasks), refresh=Refresher(batch, link, clock, faults, tasks), settle=batch.settled,
+        secrets=StoreSecrets(tasks), refresh=Refresher(batch, link, clock, faults, tasks, scenarios),
+        settle=batch.settled,
         outages=(StoreUnavailable, redis.ConnectionError, redis.TimeoutError),
     )
 

@@ -22,6 +22,7 @@ from ..domain.faults import FaultPlan, Faults
 from ..domain.uploads import Grant, StoredFile
 from .redis_batch import Batcher
 from .redis_link import Link
+from .redis_state import RedisScenarios
 from .redis_tasks import RedisStore
 
 
@@ -97,27 +98,32 @@ class SharedFaults(Faults):
 
 class Refresher:
     """Re-reads the shared clock and fault plan in one round trip (as each request starts), with the row of the
-    task the request names, if any, so that a poll's read costs no round trip of its own. On the serving loop
-    the read is batched with concurrent requests' (redis_batch.py): the call returns what to await."""
+    task the request names, if any, so that a poll's read costs no round trip of its own, or else the scenario
+    queue's length, so that a create finding it empty costs none to take from it. On the serving loop the read
+    is batched with concurrent requests' (redis_batch.py): the call returns what to await."""
 
-    def __init__(self, batch: Batcher, link: Link, clock: SharedClock, faults: SharedFaults,
-                 tasks: RedisStore) -> None:
+    def __init__(self, batch: Batcher, link: Link, clock: SharedClock, faults: SharedFaults, tasks: RedisStore,
+                 scenarios: RedisScenarios) -> None:
         self.batch, self.link, self.clock, self.faults, self.tasks = batch, link, clock, faults, tasks
+        self.scenarios = scenarios
 
     def __call__(self, task_id: str = "") -> Awaitable[None] | None:
-        mget = ("MGET", self.clock.key, self.faults.key, self.tasks.key(task_id)) if task_id else (
-            "MGET", self.clock.key, self.faults.key)
+        reads = (("MGET", self.clock.key, self.faults.key, self.tasks.key(task_id)),) if task_id else (
+            ("MGET", self.clock.key, self.faults.key), ("LLEN", self.scenarios.key))
         if self.batch.here():
-            return self._batched(task_id, mget)
-        self._adopt(task_id, self.link.call(mget)[0])
+            return self._batched(task_id, reads)
+        self._adopt(task_id, self.link.call(*reads))
         return None
 
-    async def _batched(self, task_id: str, mget: tuple[str, ...]) -> None:
-        self._adopt(task_id, (await self.batch.read(mget))[0])
+    async def _batched(self, task_id: str, reads: tuple[tuple[str, ...], ...]) -> None:
+        self._adopt(task_id, await self.batch.read(*reads))
 
-    def _adopt(self, task_id: str, values: list[Any]) -> None:
+    def _adopt(self, task_id: str, replies: list[Any]) -> None:
+        values = replies[0]
         if task_id:
             self.tasks.prefetched(task_id, values[2])
+        else:
+            self.scenarios.noted(int(replies[1]))
         self.clock.load(values[0])
         self.faults.load(values[1])
 

@@ -12,6 +12,7 @@ import os
 import secrets
 import time
 from collections.abc import Container
+from contextvars import ContextVar
 
 import orjson
 import redis
@@ -166,8 +167,14 @@ class RedisRates:
             self.r.delete(*keys)
 
 
+# (queue, its length) as the current request's refresh read it: a create that found it empty skips the take
+_QUEUED: ContextVar[tuple[object, int] | None] = ContextVar("dsm_redis_queued", default=None)
+
+
 class RedisScenarios(CheckedScenarios):
-    """The scenario queue as a Redis list; a use is taken by one create only (one Lua script)."""
+    """The scenario queue as a Redis list; a use is taken by one create only (one Lua script). A create whose
+    request found the queue empty as it started takes nothing and costs no round trip: a scenario queued after
+    that is the next create's (the same as if it had been queued a moment later)."""
 
     def __init__(self, client: redis.Redis, prefix: str, codes: Container[str], models: Container[str],
                  link: Link | None = None) -> None:
@@ -184,8 +191,17 @@ class RedisScenarios(CheckedScenarios):
                                              "api_key": api_key, "times": item.times}))
         return item
 
+    def noted(self, length: int) -> None:
+        """The queue's length as the current request's refresh read it."""
+        _QUEUED.set((self, length))
+
     def take(self, model: str, api_key: str) -> Scenario | None:
         """Pop (one use of) the first matching scenario, atomically across replicas."""
+        seen = _QUEUED.get()
+        if seen is not None and seen[0] is self:
+            _QUEUED.set(None)  # once: a second take in the same request asks Redis
+            if seen[1] == 0:
+                return None
         taken = self.link.script(self._take, [self.key], [model, api_key])
         return parse(text(taken)) if taken else None
 
