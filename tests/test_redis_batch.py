@@ -231,3 +231,15 @@ def test_a_redis_error_inside_a_handler_is_a_503_too(redis_url: str, monkeypatch
     finally:
         app.state.twin.tasks.store.close()
     assert answer.status_code == 503 and answer.json()["code"] == "ModelServingError"
+
+
+def test_an_admin_call_that_finds_redis_gone_is_a_503_too(make_mock: Any, redis_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    mock = make_mock(store=redis_url)
+
+    def lost(*args: Any) -> None:
+        raise redis.ConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(mock.twin.scenarios, "listed", lost)
+    answer = mock.http.get("/__mock/scenarios")
+    assert answer.status_code == 503 and answer.json()["code"] == "ModelServingError"

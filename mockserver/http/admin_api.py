@@ -28,6 +28,7 @@ from .gate import Gate, envelope
 REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.ErrorEnvelope, "description": "Invalid input (nothing was changed)."},
     403: {"model": m.ErrorEnvelope, "description": "Not loopback, not same-origin, or no admin token."},
+    503: {"model": m.ErrorEnvelope, "description": "The shared store (Redis) cannot be reached; try again."},
 }
 
 
@@ -66,6 +67,12 @@ def build_admin(twin: Twin, access: Access) -> FastAPI:
     @app.exception_handler(DashScopeError)
     async def dashscope(request: Request, exc: DashScopeError) -> Response:
         return envelope(exc.status, exc.code, exc.message)
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        return envelope(503, "ModelServingError", f"The shared store cannot be reached: {exc}")
+
+    for outage in twin.outages:
+        app.add_exception_handler(outage, unavailable)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
