@@ -55,6 +55,12 @@ def wait_ok(url: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"{url} never answered")
 
 
+def cpu_ticks(pid: int) -> tuple[int, int]:
+    """User and system clock ticks process `pid` has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]), int(fields[12])
+
+
 class Server:
     """A server in a subprocess: the bare app under uvicorn, or `dashscope-mock serve` exactly as users start it."""
 
@@ -81,8 +87,7 @@ class Server:
 
     def cpu_s(self) -> float:
         """CPU seconds (user + system) the server process has used so far (Linux /proc)."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(cpu_ticks(self.proc.pid)) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -34,6 +34,8 @@ import httpx
 
 from mockserver.testing import free_port
 
+from .__main__ import cpu_ticks
+
 BIN = Path(sys.executable).parent
 GETS = int(os.environ.get("LOG_COST_GETS", "800"))
 CREATES = int(os.environ.get("LOG_COST_CREATES", "400"))
@@ -216,12 +218,6 @@ def callgrind_rounds(folder: Path) -> dict[str, dict[str, list[float]]]:
     return runs
 
 
-def _cpu(pid: int) -> tuple[int, int]:
-    """User and system clock ticks the process has used so far (/proc/PID/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]), int(fields[12])
-
-
 def native_writes(folder: Path) -> dict[str, float]:
     """Write syscalls per GET at full speed (no callgrind), log against quiet, and the log's lines per write."""
     out: dict[str, float] = {}
@@ -233,10 +229,10 @@ def native_writes(folder: Path) -> dict[str, float]:
             drive(server.port, request, WARM_UP)
             time.sleep(0.5)  # the warm-up's batch goes out before the count starts
             before, lines_before = _writes(server.proc.pid), _lines(server.log)
-            started, (user, system) = time.perf_counter(), _cpu(server.proc.pid)
+            started, (user, system) = time.perf_counter(), cpu_ticks(server.proc.pid)
             drive(server.port, request, NATIVE_GETS)
             out[f"{name}_get_per_s"] = NATIVE_GETS / (time.perf_counter() - started)
-            user_after, system_after = _cpu(server.proc.pid)
+            user_after, system_after = cpu_ticks(server.proc.pid)
             out[f"{name}_user_share_of_cpu"] = (user_after - user) / max(1, user_after - user + system_after - system)
             time.sleep(0.5)  # the last batch's timer
             out[f"{name}_writes_per_get"] = (_writes(server.proc.pid) - before) / NATIVE_GETS

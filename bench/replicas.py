@@ -30,7 +30,7 @@ import httpx
 
 from mockserver.testing import free_port
 
-from .__main__ import BIN, ROUNDS, wrk
+from .__main__ import BIN, ROUNDS, cpu_ticks, wrk
 
 CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
 
@@ -105,10 +105,9 @@ class Serve:
         total = 0.0
         for pid in pids:
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
+                total += sum(cpu_ticks(pid)) / os.sysconf("SC_CLK_TCK")
+            except OSError:  # a worker that exited meanwhile
                 continue
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
 
     def stop(self) -> None:
