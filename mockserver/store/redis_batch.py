@@ -98,20 +98,27 @@ class _Wire(asyncio.Protocol):
         except hiredis.ProtocolError as err:
             self.abort(f"Redis sent something that is not its protocol: {err}")
 
+    def send(self, data: bytes, slots: list[_Batch]) -> None:
+        """Write commands whose replies go, in order, to `slots` (one per command)."""
+        assert self.transport is not None
+        self.waiting.extend(slots)
+        self.written += len(slots)
+        self.transport.write(data)
+
     def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        err = StoreUnavailable(f"the connection to Redis closed ({exc or 'by the server'})")
-        while self.waiting:
-            self.waiting.popleft().fail(err)
+        self._fail_all(f"the connection to Redis closed ({exc or 'by the server'})")
 
     def abort(self, why: str) -> None:
         """Close the connection, failing every command still waiting with `why`."""
+        self._fail_all(why)
+        if self.transport is not None:
+            self.transport.abort()
+
+    def _fail_all(self, why: str) -> None:
         self.closed = True
         err = StoreUnavailable(why)
         while self.waiting:
             self.waiting.popleft().fail(err)
-        if self.transport is not None:
-            self.transport.abort()
 
 
 class Batcher:
@@ -122,8 +129,11 @@ class Batcher:
         # TLS would need redis-py's certificate options carried over: rediss:// keeps the blocking link
         self.usable = self.params.get("connection_class", UnixDomainSocketConnection) is UnixDomainSocketConnection
         self.reply_timeout_s = reply_timeout_s
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.pid = os.getpid()
+        self._bind(None)
+
+    def _bind(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Serve `loop` from scratch: nothing of another loop's connection or queue carries over."""
+        self.loop, self.pid = loop, os.getpid()
         self.wire: _Wire | None = None
         self.connecting: asyncio.Task[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
@@ -143,8 +153,7 @@ class Batcher:
         if not self.usable:
             return False
         if self.loop is None or self.loop.is_closed() or self.pid != os.getpid():  # unbound, or its loop is gone
-            self.loop, self.pid, self.wire, self.connecting, self.timer = loop, os.getpid(), None, None, None
-            self.out, self.slots, self.writes, self.scheduled = [], [], None, False
+            self._bind(loop)
             return True
         return False
 
@@ -196,9 +205,7 @@ class Batcher:
                 assert self.loop is not None
                 self.connecting = self.loop.create_task(self._connect())
             return  # written once connected
-        wire.waiting.extend(self.slots)
-        wire.written += len(self.slots)
-        wire.transport.write(b"".join(self.out))
+        wire.send(b"".join(self.out), self.slots)
         self.out, self.slots, self.writes = [], [], None
         if self.timer is None:
             self._arm(wire)
@@ -231,11 +238,8 @@ class Batcher:
             if p.get("db"):
                 hello.append(("SELECT", p["db"]))
             if hello:
-                assert wire.transport is not None
                 done = _Batch(self.loop.create_future(), len(hello))
-                wire.waiting.extend([done] * len(hello))
-                wire.written += len(hello)
-                wire.transport.write(b"".join(pack(hello)))
+                wire.send(b"".join(pack(hello)), [done] * len(hello))
                 await asyncio.wait_for(done.future, self.reply_timeout_s)
         except (TimeoutError, OSError, redis.RedisError, StoreUnavailable) as err:
             why = err if isinstance(err, StoreUnavailable) else StoreUnavailable(f"cannot reach Redis: {err!r}")
