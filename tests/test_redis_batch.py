@@ -18,9 +18,12 @@ from mockserver import Settings, create_app
 from mockserver.store import StoreUnavailable
 from mockserver.store.redis_batch import Batcher
 from mockserver.store.redis_state import RedisJournal
-from mockserver.testing import ASYNC, AUTH, free_port
+from mockserver.testing import ASYNC, AUTH, AsyncMockTransport, free_port
 
 from .redis_server import RedisServer
+
+CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
+T2V = {"model": "wan2.6-t2v", "input": {"prompt": "a cat"}}
 
 
 def on_loop(url: str, body: Callable[[Batcher], Awaitable[Any]], **options: Any) -> Any:
@@ -165,71 +168,69 @@ def test_only_the_bound_loop_batches(redis_url: str) -> None:
     assert not Batcher("rediss://127.0.0.1:1/0").usable  # TLS stays on the blocking link
 
 
-def test_a_poll_answered_on_one_replica_is_already_in_the_journal_every_replica_reads(redis_url: str,
+@pytest.fixture
+def app(redis_url: str) -> Iterator[Any]:
+    """A twin's ASGI app on the test's Redis, its connections closed after the test."""
+    made = create_app(Settings.for_profile("dev", store=redis_url, log_requests=False, frozen=True))
+    yield made
+    made.state.twin.close()
+
+
+def with_client(app: Any, body: Callable[[httpx.AsyncClient], Awaitable[Any]]) -> Any:
+    """Run `body(client)` on a fresh event loop, the client talking to `app` in-process (its batcher binds
+    to that loop)."""
+    async def main() -> Any:
+        async with httpx.AsyncClient(transport=AsyncMockTransport(app), base_url="http://twin") as client:
+            return await body(client)
+
+    return asyncio.run(main())
+
+
+def test_a_poll_answered_on_one_replica_is_already_in_the_journal_every_replica_reads(app: Any,
                                                                                       plain: redis.Redis) -> None:
-    app = create_app(Settings.for_profile("dev", store=redis_url, log_requests=False, frozen=True))
     other = RedisJournal(plain, "dsm:", 60.0)
 
-    async def main() -> None:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://twin") as client:
-            created = await client.post("/api/v1/services/aigc/video-generation/video-synthesis",
-                                        headers={**AUTH, **ASYNC},
-                                        json={"model": "wan2.6-t2v", "input": {"prompt": "a cat"}})
-            task_id = created.json()["output"]["task_id"]
-            for n in range(1, 4):
-                assert (await client.get(f"/api/v1/tasks/{task_id}", headers=AUTH)).status_code == 200
-                assert len(other.polls(task_id)) == n  # in Redis before its answer left
+    async def body(client: httpx.AsyncClient) -> None:
+        created = await client.post(CREATE, headers={**AUTH, **ASYNC}, json=T2V)
+        task_id = created.json()["output"]["task_id"]
+        for n in range(1, 4):
+            assert (await client.get(f"/api/v1/tasks/{task_id}", headers=AUTH)).status_code == 200
+            assert len(other.polls(task_id)) == n  # in Redis before its answer left
 
     try:
-        asyncio.run(main())
+        with_client(app, body)
     finally:
-        app.state.twin.tasks.store.close()
         other.link.close()
 
 
-def test_a_twin_whose_redis_is_gone_answers_503_in_the_envelope(redis_url: str, redis_server: RedisServer) -> None:
-    app = create_app(Settings.for_profile("dev", store=redis_url, log_requests=False, frozen=True))
+def test_a_twin_whose_redis_is_gone_answers_503_in_the_envelope(app: Any, redis_server: RedisServer) -> None:
+    async def body(client: httpx.AsyncClient) -> None:
+        unknown = await client.get("/api/v1/tasks/nope", headers=AUTH)  # answered as the service does
+        assert unknown.json()["output"]["task_status"] == "UNKNOWN"
+        redis_server.stop()
+        for answer in (await client.get("/api/v1/tasks/nope", headers=AUTH),
+                       await client.post(CREATE, headers={**AUTH, **ASYNC}, json=T2V),
+                       await client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-i2v"},
+                                        headers=AUTH)):
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["code"] == "ModelServingError" and answer.json()["request_id"]
+        redis_server.start()  # back: answered again, no restart of the twin
+        assert (await client.get("/api/v1/tasks/nope", headers=AUTH)).status_code == 200
 
-    async def main() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://twin") as client:
-            unknown = await client.get("/api/v1/tasks/nope", headers=AUTH)  # answered as the service does
-            assert unknown.json()["output"]["task_status"] == "UNKNOWN"
-            redis_server.stop()
-            for answer in (await client.get("/api/v1/tasks/nope", headers=AUTH),
-                           await client.post("/api/v1/services/aigc/video-generation/video-synthesis",
-                                             headers={**AUTH, **ASYNC}, json={"model": "wan2.6-t2v",
-                                                                               "input": {"prompt": "a cat"}}),
-                           await client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-i2v"},
-                                            headers=AUTH)):
-                assert answer.status_code == 503, answer.text
-                assert answer.json()["code"] == "ModelServingError" and answer.json()["request_id"]
-            redis_server.start()  # back: answered again, no restart of the twin
-            assert (await client.get("/api/v1/tasks/nope", headers=AUTH)).status_code == 200
-
-    try:
-        asyncio.run(main())
-    finally:
-        app.state.twin.tasks.store.close()
+    with_client(app, body)
 
 
-def test_a_redis_error_inside_a_handler_is_a_503_too(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = create_app(Settings.for_profile("dev", store=redis_url, log_requests=False, frozen=True))
-
+def test_a_redis_error_inside_a_handler_is_a_503_too(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     def lost(*args: Any) -> None:
         raise redis.ConnectionError("Connection closed by server.")
 
     monkeypatch.setattr(app.state.twin.uploads.grants, "grant", lost)
 
-    async def main() -> httpx.Response:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://twin") as client:
-            return await client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-i2v"},
-                                    headers=AUTH)
+    async def body(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-i2v"},
+                                headers=AUTH)
 
-    try:
-        answer = asyncio.run(main())
-    finally:
-        app.state.twin.tasks.store.close()
+    answer = with_client(app, body)
     assert answer.status_code == 503 and answer.json()["code"] == "ModelServingError"
 
 
