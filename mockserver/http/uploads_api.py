@@ -100,10 +100,8 @@ class UploadsApi:
                                           twin.clock.now(), size=size)
             await form.close()
         except OssError as err:
-            response = oss_error_response(err, host)
-            if err.code == "EntityTooLarge":
-                response.headers["connection"] = "close"  # stop reading the rest of an oversized body
-            return response
+            # an answer given before the body was read whole: the served app drains or closes (http/body_guard.py)
+            return oss_error_response(err, host)
         etag = '"' + stored.md5.upper() + '"'
         headers = {"etag": etag, "x-oss-request-id": oss.request_id(), "server": "AliyunOSS"}
         status = fields.get("success_action_status")

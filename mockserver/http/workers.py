@@ -12,8 +12,7 @@ from typing import Any
 import orjson
 
 from ..settings import Settings
-from .gateway import Gateway
-from .serving import freeze_heap, serve_gateway
+from .serving import ASGIApp, freeze_heap, guarded, serve_gateway
 
 ENV = "DASHSCOPE_MOCK_WORKER_SETTINGS"
 FACTORY = "mockserver.http.workers:app_from_env"
@@ -32,7 +31,7 @@ def settings_from_env(text: str) -> Settings:
     return Settings(**fields)
 
 
-def app_from_env() -> Gateway:
+def app_from_env() -> ASGIApp:
     """The app of one worker, built from the settings the parent put in the environment."""
     from .app import create_app
     from .requestlog import RequestLog
@@ -42,6 +41,6 @@ def app_from_env() -> Gateway:
         raise RuntimeError(f"{ENV} is not set: start workers with `dashscope-mock serve --workers N`")
     settings = settings_from_env(text)
     # each worker writes its own request lines, as a single `serve` does (unless --quiet)
-    app = serve_gateway(create_app(settings, RequestLog(sys.stderr) if settings.log_requests else None))
+    app = guarded(serve_gateway(create_app(settings, RequestLog(sys.stderr) if settings.log_requests else None)))
     freeze_heap()
     return app

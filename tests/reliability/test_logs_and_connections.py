@@ -160,8 +160,7 @@ def _exchange(server: Any, request: bytes, until: bytes, timeout: float = 5.0) -
 
 
 def test_a_head_answer_and_an_interim_100_leave_the_server_whole() -> None:
-    # the response head is held until the body's first bytes (http/serving.py): a HEAD answer has no body,
-    # and a `100 Continue` is written before the response starts; neither may be held back
+    # a HEAD answer has no body, and a `100 Continue` is written before the response starts
     with MockServer(frozen=True, log_requests=False) as server:
         head = _exchange(server, b"HEAD /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", b"\r\n\r\n", timeout=3)
         assert head.startswith(b"HTTP/1.1 200") and head.endswith(b"\r\n\r\n"), head
@@ -180,47 +179,6 @@ def test_a_head_answer_and_an_interim_100_leave_the_server_whole() -> None:
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
         sock.close()
-
-
-def test_an_answer_leaves_in_one_write() -> None:
-    from mockserver.http.serving import _OneWrite
-
-    class Cycle:
-        response_started = False
-
-    class Transport:
-        def __init__(self) -> None:
-            self.writes: list[bytes] = []
-
-        def write(self, data: bytes) -> None:
-            self.writes.append(bytes(data))
-
-        def writelines(self, parts: Any) -> None:
-            self.writes.append(b"".join(parts))
-
-        def close(self) -> None:
-            self.writes.append(b"<closed>")
-
-        def is_closing(self) -> bool:
-            return False
-
-    cycle, transport = Cycle(), Transport()
-    out = _OneWrite(transport, cycle)  # type: ignore[arg-type]
-    out.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # before the response starts: at once
-    cycle.response_started = True
-    out.write(b"HEAD\r\n\r\n")
-    assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]  # the head waits for the body
-    out.write(b"body")
-    out.write(b"more")
-    big = b"x" * 100_000
-    assert transport.writes[1:] == [b"HEAD\r\n\r\nbody", b"more"]
-    second = _OneWrite(transport, cycle)  # type: ignore[arg-type]
-    second.write(b"HEAD2")
-    second.write(big)  # a large body goes beside the head, not copied after it
-    third = _OneWrite(transport, cycle)  # type: ignore[arg-type]
-    third.write(b"HEAD3")
-    third.close()  # closing sends a held head first
-    assert transport.writes[3:] == [b"HEAD2" + big, b"HEAD3", b"<closed>"]
 
 
 def test_a_forwarded_client_is_no_loopback_caller_for_the_control_plane() -> None:
