@@ -22,14 +22,15 @@ from ..domain.state import Twin
 from ..formats import mp4, png
 from ..spec.catalog import OssError
 from ..wire import oss
-from ..wire.signing import UrlSigner
+from ..wire.signing import UrlSigner, parse_expires
 from .uploads_api import oss_error_response
 
 _SEGMENTS = (re.compile(r"[0-9a-f]{2}"), re.compile(r"[0-9]{8}"), re.compile(r"[0-9a-f]{8}"))
 _NAME = re.compile(r"(?P<task>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
                    r"(?:-(?P<n>[1-9][0-9]*))?\.(?P<ext>mp4|png)")
 _TYPES = {"mp4": "video/mp4", "png": "image/png"}
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+_MAX_OFFSET_DIGITS = 18  # a longer offset is past the end of any result file
 
 
 def _gmt(ts: float) -> str:
@@ -52,10 +53,11 @@ class ResultsApi:
         if key_id != ACCESS_KEY_ID:
             raise catalog.oss("unknown_key_id", OSSAccessKeyId=key_id)
         now = self.twin.clock.now()
-        if not expires.isdigit():
+        seconds = parse_expires(expires)
+        if seconds is None:
             raise catalog.oss("bad_expires")
-        if now > int(expires):
-            raise catalog.oss("url_expired", Expires=_gmt(int(expires)), ServerTime=_gmt(now))
+        if now > seconds:
+            raise catalog.oss("url_expired", Expires=_gmt(seconds), ServerTime=_gmt(now))
         if self.signer.check(path, expires, signature, now) is not None:
             raise catalog.oss("bad_signature", OSSAccessKeyId=key_id)
 
@@ -86,6 +88,11 @@ class ResultsApi:
             data = png.image(facts.width, facts.height, png.colour_of(f"{task.task_id}-{index + 1}"))
         return data, _TYPES[ext], task.end
 
+def _offset(digits: str) -> int:
+    """A byte offset of a Range header; one too long to parse (int() refuses 4,300+ digits) is past any end."""
+    return int(digits) if len(digits) <= _MAX_OFFSET_DIGITS else 10**_MAX_OFFSET_DIGITS
+
+
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The (first, last) bytes of a single `Range: bytes=a-b`; None to send everything (OSS ignores bad ranges).
 
@@ -95,11 +102,11 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     if m is None or (not m[1] and not m[2]):
         return None
     if not m[1]:
-        first, last = max(0, size - int(m[2])), size - 1
+        first, last = max(0, size - _offset(m[2])), size - 1
     else:
-        first = int(m[1])
-        last = min(int(m[2]), size - 1) if m[2] else size - 1
-    if m[2] and m[1] and int(m[2]) < first:
+        first = _offset(m[1])
+        last = min(_offset(m[2]), size - 1) if m[2] else size - 1
+    if m[2] and m[1] and _offset(m[2]) < first:
         return None
     if first >= size:
         raise IndexError(first)

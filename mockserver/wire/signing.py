@@ -11,6 +11,17 @@ from ..domain.clock import utc_date
 from ..domain.oss import ACCESS_KEY_ID
 
 
+_MAX_EXPIRES_DIGITS = 12  # epoch seconds stay below 10**12 until the year 33658
+
+
+def parse_expires(text: str | None) -> int | None:
+    """An `Expires` value as epoch seconds; None unless it is plain ASCII digits of a plausible length (`"²"` and
+    `"1" * 5000` look numeric to str.isdigit, but int() refuses them)."""
+    if not text or len(text) > _MAX_EXPIRES_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 class UrlSigner:
     """Sign and check result URLs: path `/<2hex>/<YYYYMMDD>/<8hex>/<task_id>.<ext>` + Expires/Signature."""
 
@@ -34,10 +45,11 @@ class UrlSigner:
 
     def check(self, path: str, expires: str | None, signature: str | None, now: float) -> str | None:
         """None when the URL is good; otherwise the OSS error code (AccessDenied or SignatureDoesNotMatch)."""
-        if not expires or not signature or not expires.isdigit():
+        seconds = parse_expires(expires)
+        if seconds is None or not signature:
             return "AccessDenied"
-        if not hmac.compare_digest(self._signature(path, int(expires)), signature):
+        if not hmac.compare_digest(self._signature(path, seconds), signature):
             return "SignatureDoesNotMatch"
-        if now > int(expires):
+        if now > seconds:
             return "AccessDenied"
         return None
