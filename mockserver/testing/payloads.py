@@ -24,7 +24,6 @@ import zlib
 from typing import Any
 
 _MIN_SIDE = 360  # the smallest side most image inputs accept
-_MAX_SIDE = 4000
 
 
 def data_uri(data: bytes, mime: str) -> str:
@@ -44,13 +43,13 @@ def _photo(width: int, height: int, seed: int, grain: float = 0.35) -> Any:
     return Image.blend(base, noise, grain)
 
 
-def _encode_image(width: int, height: int, fmt: str, seed: int, grain: float = 0.35) -> bytes:
+def _encode_image(width: int, height: int, fmt: str, seed: int, grain: float = 0.35, quality: int = 92) -> bytes:
     out = io.BytesIO()
     photo = _photo(width, height, seed, grain)
     if fmt == "png":
         photo.save(out, "PNG", compress_level=1)
     else:
-        photo.save(out, "JPEG", quality=92)
+        photo.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 
@@ -73,31 +72,35 @@ def _pad_png(data: bytes, extra: int) -> bytes:
     return data[:-12] + chunk + data[-12:]
 
 
-def image(size: int, fmt: str = "jpeg", aspect: float = 4 / 3, seed: int = 0) -> bytes:
+def image(size: int, fmt: str = "jpeg", aspect: float = 4 / 3, max_side: int = 4000, seed: int = 0) -> bytes:
     """A photo-like JPEG or PNG of exactly `size` bytes, its dimensions what such a file has (aspect kept,
-    each side within 360..4000 px). A size too small for a 360 px image raises ValueError."""
+    each side within 360..`max_side` px; a large file at a small `max_side` is a finer-grained, higher-quality
+    photo). A size too small for a 360 px image raises ValueError."""
     if fmt not in ("jpeg", "png"):
         raise ValueError(f"image format {fmt!r}: jpeg or png")
-    width, height = _sides(200_000, aspect)
+    width, height = _sides(200_000, aspect, max_side)
     per_pixel = len(_encode_image(width, height, fmt, seed)) / (width * height)
-    width, height = _sides(int(size * 0.97 / per_pixel), aspect)
-    grain = 0.35
-    data = _encode_image(width, height, fmt, seed, grain)
+    width, height = _sides(int(size * 0.97 / per_pixel), aspect, max_side)
+    grain, quality = 0.35, 92
+    if width * height * per_pixel < size * 0.8:  # capped by max_side: more detail per pixel instead
+        grain, quality = 0.8, 98
+    data = _encode_image(width, height, fmt, seed, grain, quality)
     while len(data) + 16 > size:  # the estimate overshot: 5% fewer pixels, at the smallest size less grain
         if min(width, height) > _MIN_SIDE:
-            width, height = _sides(int(width * height * 0.95), aspect)
+            width, height = _sides(int(width * height * 0.95), aspect, max_side)
         elif grain > 0:
             grain = grain * 0.6 if grain > 0.02 else 0.0
         else:
             raise ValueError(f"{size} bytes is too small for a {fmt} photo of at least {_MIN_SIDE} px")
-        data = _encode_image(width, height, fmt, seed, grain)
+        data = _encode_image(width, height, fmt, seed, grain, quality)
     extra = size - len(data)
     return _pad_png(data, extra) if fmt == "png" else _pad_jpeg(data, extra)
 
 
-def _sides(pixels: int, aspect: float) -> tuple[int, int]:
-    height = max(_MIN_SIDE, min(_MAX_SIDE, int(math.sqrt(pixels / aspect))))
-    width = max(_MIN_SIDE, min(_MAX_SIDE, int(height * aspect)))
+def _sides(pixels: int, aspect: float, max_side: int) -> tuple[int, int]:
+    width, height = math.sqrt(pixels * aspect), math.sqrt(pixels / aspect)
+    scale = max(min(1.0, max_side / max(width, height)), _MIN_SIDE / min(width, height))
+    width, height = int(width * scale), int(height * scale)
     return width - width % 2, height - height % 2
 
 
