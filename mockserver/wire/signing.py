@@ -10,7 +10,6 @@ from urllib.parse import quote, urlencode
 from ..domain.clock import utc_date
 from ..domain.oss import ACCESS_KEY_ID
 
-
 _MAX_EXPIRES_DIGITS = 12  # epoch seconds stay below 10**12 until the year 33658
 
 
