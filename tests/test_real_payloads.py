@@ -214,3 +214,18 @@ def test_answers_stay_quick(server: MockServer) -> None:
         assert conn.answer().status == 404
     conn.close()
     assert time.monotonic() - started < 5
+
+
+def test_an_upload_over_the_limit_is_answered_not_reset() -> None:
+    import requests  # what the official SDK uploads with
+
+    with MockServer(frozen=True, log_requests=False, upload_max_mb=1) as twin, requests.Session() as http:
+        policy = http.get(twin.url + "/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.6-t2v"},
+                          headers=create_headers()).json()["data"]
+        fields = {"OSSAccessKeyId": policy["oss_access_key_id"], "Signature": policy["signature"],
+                  "policy": policy["policy"], "key": policy["upload_dir"] + "/big.jpg", "x-oss-object-acl": "private",
+                  "x-oss-forbid-overwrite": "true", "success_action_status": "200"}
+        big = photo(SIZES[2])  # 8 MB against a 1 MB limit: answered before the body is read
+        for _ in range(REPS):
+            r = http.post(policy["upload_host"], data=fields, files={"file": ("big.jpg", big)}, timeout=20)
+            assert r.status_code == 400 and b"<Code>EntityTooLarge</Code>" in r.content, r.content[:300]
