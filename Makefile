@@ -70,7 +70,7 @@ bench: $(STAMP) redis-server
 	$(BIN)/python -m bench
 
 # kill -9 under load with the SQLite store (and Redis with SOAK_REDIS_URL), hostile input, slow clients (~2 min)
-soak: $(STAMP)
+soak: $(STAMP) redis-server
 	$(BIN)/python -m tests.soak.run
 
 clean:

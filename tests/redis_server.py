@@ -16,7 +16,7 @@ from mockserver.testing import free_port
 class RedisServer:
     """One redis-server process; `restart()` stops it and starts it again on the same port and data dir."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, persistent: bool = True) -> None:
         binary = shutil.which("redis-server")
         if binary is None:  # make test installs it (Makefile): a missing server is a failure, never a skip
             raise RuntimeError("redis-server is not installed: run `make test` (it installs the Debian package)")
@@ -24,6 +24,7 @@ class RedisServer:
         self.dir = data_dir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.persistent = persistent  # AOF on; off: a restart starts empty
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -35,7 +36,7 @@ class RedisServer:
         """Start the server and wait until it answers PING."""
         self.proc = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
-             "--save", "", "--appendonly", "yes", "--daemonize", "no",
+             "--save", "", "--appendonly", "yes" if self.persistent else "no", "--daemonize", "no",
              "--logfile", str(self.dir / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10

@@ -33,6 +33,20 @@ PIP = [sys.executable, "-m", "pip"]
 PIP_QUIET = ["--quiet", "--disable-pip-version-check", "--no-input"]
 
 
+# the official SDK uploads an 8 MiB photo (file://) to a served twin, as issue 19 found dropped before
+UPLOAD_8MB = """
+import pathlib
+from dashscope import VideoSynthesis
+from mockserver.testing import MockServer, payloads
+pathlib.Path("photo.jpg").write_bytes(payloads.image(8 << 20, max_side=1990))
+with MockServer(frozen=True, log_requests=False) as twin:
+    twin.activate()
+    rsp = VideoSynthesis.async_call(model="wan2.2-i2v-flash", prompt="a cat", img_url="file://./photo.jpg",
+                                    resolution="480P")
+    print(rsp.status_code, rsp.output.task_status)
+"""
+
+
 def _run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
          ) -> subprocess.CompletedProcess[str]:
     """Run `cmd`, failing the test with its output when it exits non-zero."""
@@ -158,4 +172,8 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
                          cwd=project, env=env, capture_output=True, text=True, check=False)
     lap("readme example")
     assert run.returncode == 0 and f"{tests} passed" in run.stdout, f"{run.stdout}\n{run.stderr}"
+
+    uploaded = _run([python, "-c", UPLOAD_8MB], cwd=project, env=env).stdout
+    lap("8 MB SDK upload")
+    assert uploaded.strip() == "200 PENDING", uploaded
     print(f"wheel test phases (wall s, CPU s): {timings}")

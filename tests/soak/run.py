@@ -1,6 +1,12 @@
 """`make soak`: kill -9 under concurrent load, restart, and count what was lost; a hostile-input fuzz; slow clients.
 
-Not part of `make test` (about two minutes). Prints a table of figures (the README's "Reliability" section).
+The load is what users send: small creates and polls, the official SDK uploading real-size files (an 8 MiB photo,
+a 24 MiB clip, a 15 MiB recording) and ~11 MB creates with an inline photo (traffic.py). Every request counts as
+answered or dropped; a dropped connection is a failure unless the server was being killed on purpose. With a
+local redis-server, Redis itself is killed and restarted under load, with and without persistence
+(redis_restart.py).
+
+Not part of `make test` (a few minutes). Prints a table of figures (docs/reliability.md).
 
     python -m tests.soak.run [--rounds 3] [--seconds 4] [--threads 8]
 
@@ -25,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from .redis_restart import redis_restarts
+from .traffic import Tally, large_create_body, large_creates, real_files, sdk_uploads
 
 ORDER = {"PENDING": 0, "RUNNING": 1, "SUCCEEDED": 2, "FAILED": 2, "CANCELED": 2}
 CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
@@ -67,14 +76,18 @@ class Seen:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def load(base: str, seen: Seen, stop: threading.Event, rng: random.Random) -> None:
-    """Create tasks and poll earlier ones until the server dies or `stop` is set."""
+def load(base: str, seen: Seen, stop: threading.Event, rng: random.Random, tally: Tally | None = None,
+         killed: threading.Event | None = None) -> None:
+    """Create tasks and poll earlier ones until `stop` is set (or the server is killed on purpose); every
+    request is counted in `tally`, a failed connection before the kill as dropped."""
+    tally = tally if tally is not None else Tally()
     with httpx.Client(base_url=base, timeout=5) as http:
         while not stop.is_set():
             key = rng.choice(ACCOUNTS)
             try:
                 r = http.post(CREATE, json=BODY,
                               headers={"Authorization": f"Bearer {key}", "X-DashScope-Async": "enable"})
+                tally.answer(r.status_code)
                 if r.status_code == 200:
                     with seen.lock:
                         seen.acked[r.json()["output"]["task_id"]] = key
@@ -84,25 +97,37 @@ def load(base: str, seen: Seen, stop: threading.Event, rng: random.Random) -> No
                     some = rng.choice(list(seen.acked.items())) if seen.acked else None
                 if some:
                     g = http.get(f"/api/v1/tasks/{some[0]}", headers={"Authorization": f"Bearer {some[1]}"})
+                    tally.answer(g.status_code)
                     out = g.json().get("output", {})
                     with seen.lock:
                         seen.states[some[0]] = out.get("task_status", "?")
                         if out.get("video_url"):
                             seen.urls[some[0]] = out["video_url"]
             except (httpx.HTTPError, ValueError):
-                return  # the server was killed
+                if killed is None or killed.is_set():
+                    return  # the server was killed on purpose
+                tally.drop()
 
 
-def kill_round(store: str, port: int, seconds: float, threads: int, seed: int, prior: Seen) -> dict[str, Any]:
-    """One round: load, kill -9 mid-load, restart, check everything seen so far (this and earlier rounds)."""
+def kill_round(store: str, port: int, seconds: float, threads: int, seed: int, prior: Seen,
+               files: dict[str, Path] | None = None, large: bytes | None = None) -> dict[str, Any]:
+    """One round: load (small creates and polls; SDK uploads of `files` and `large` creates beside them), kill -9
+    mid-load, restart, check everything seen so far (this and earlier rounds)."""
     base = f"http://127.0.0.1:{port}"
     proc = start(store, port, "--seed", str(seed))
-    stop = threading.Event()
-    workers = [threading.Thread(target=load, args=(base, prior, stop, random.Random(i))) for i in range(threads)]
+    stop, killed, tally = threading.Event(), threading.Event(), Tally()
+    workers = [threading.Thread(target=load, args=(base, prior, stop, random.Random(i), tally, killed))
+               for i in range(threads)]
+    if files is not None:
+        workers += [threading.Thread(target=sdk_uploads, args=(base, files, tally, stop, killed, 100 + i))
+                    for i in range(2)]
+    if large is not None:
+        workers.append(threading.Thread(target=large_creates, args=(base, large, tally, stop, killed)))
     for w in workers:
         w.start()
     time.sleep(seconds)
     prior.clock = max(prior.clock, httpx.get(base + "/__mock/clock").json()["now"])
+    killed.set()
     os.kill(proc.pid, signal.SIGKILL)  # mid-load: requests are in flight
     proc.wait()
     stop.set()
@@ -128,7 +153,8 @@ def kill_round(store: str, port: int, seconds: float, threads: int, seed: int, p
         proc.terminate()
         proc.wait()
     return {"acked": len(prior.acked), "lost": lost, "backwards": backwards, "urls": len(prior.urls),
-            "broken": broken, "clock_back": clock_after < prior.clock, "5xx": prior.server_errors}
+            "broken": broken, "clock_back": clock_after < prior.clock, "5xx": prior.server_errors,
+            "traffic": tally.line()}
 
 
 def hostile_corpus() -> list[tuple[str, str, dict[str, str], bytes]]:
@@ -183,7 +209,7 @@ def hostile_corpus() -> list[tuple[str, str, dict[str, str], bytes]]:
 
 def fuzz(port: int) -> dict[str, Any]:
     """Send the hostile corpus; count 5xx and hangs (no answer in 10 s)."""
-    server_errors = hangs = 0
+    server_errors = hangs = dropped = 0
     worst = 0.0
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
         corpus = hostile_corpus()
@@ -195,11 +221,11 @@ def fuzz(port: int) -> dict[str, Any]:
             except httpx.TimeoutException:
                 hangs += 1
             except httpx.HTTPError:
-                pass  # the server closed the connection (oversized headers): an answer, not a hang
+                dropped += 1  # closed without an answer: every request gets one, even a hostile one
             worst = max(worst, time.perf_counter() - started)
         alive = http.get("/__mock/health").status_code == 200
     return {"requests": len(corpus), "5xx": server_errors, "hangs": hangs, "worst_s": round(worst, 2),
-            "alive": alive}
+            "alive": alive, "dropped": dropped}
 
 
 def slow_clients(port: int, n: int = 40) -> dict[str, Any]:
@@ -258,21 +284,24 @@ def main() -> None:
     args = parser.parse_args()
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
+        files, large = real_files(Path(tmp)), large_create_body()
         for store in stores(Path(tmp)):
             port, seen = free_port(), Seen()
             name = store.split(":", 1)[0]
             for i in range(1, args.rounds + 1):
-                r = kill_round(store, port, args.seconds, args.threads, 42, seen)
+                r = kill_round(store, port, args.seconds, args.threads, 42, seen, files, large)
                 rows.append((f"{name} kill -9 round {i}",
                              f"{r['acked']} acknowledged, {r['lost']} lost, {r['backwards']} states backwards, "
                              f"{r['broken']}/{r['urls']} result URLs broken, clock back: {r['clock_back']}, "
-                             f"5xx: {r['5xx']}"))
+                             f"5xx: {r['5xx']}; before the kill {r['traffic']}"))
+        rows += redis_restarts(Path(tmp), args.seconds, args.threads, start, load, Seen, free_port())
         port = free_port()
         proc = start(f"sqlite:{Path(tmp) / 'fuzz.sqlite'}", port)
         try:
             f = fuzz(port)
             rows.append(("hostile corpus", f"{f['requests']} requests, {f['5xx']} 5xx, {f['hangs']} hangs, "
-                                           f"slowest {f['worst_s']} s, alive after: {f['alive']}"))
+                                           f"{f['dropped']} dropped, slowest {f['worst_s']} s, "
+                                           f"alive after: {f['alive']}"))
             s = slow_clients(port)
             rows.append(("slow clients", f"{s['slow_connections']} dripping connections, {s['closed_by_server']} "
                                          f"closed/answered within {s['timeout_s']:.0f}+3 s; others' GET p50 "
