@@ -229,3 +229,12 @@ def test_an_upload_over_the_limit_is_answered_not_reset() -> None:
         for _ in range(REPS):
             r = http.post(policy["upload_host"], data=fields, files={"file": ("big.jpg", big)}, timeout=20)
             assert r.status_code == 400 and b"<Code>EntityTooLarge</Code>" in r.content, r.content[:300]
+
+
+def test_an_expect_100_request_answered_early_is_not_asked_for_its_body(server: MockServer) -> None:
+    conn = Connection(server.host, server.port)
+    head, _ = request("POST", "/api/v1/nowhere", b"x" * 1_000_000, {**create_headers(), "Expect": "100-continue"})
+    conn.send(head)
+    answer = conn.answer()  # the 404 itself, not a `100 Continue` that would make the client send 1 MB for nothing
+    assert answer.status == 404 and answer.headers["connection"] == "close", answer
+    conn.close()

@@ -115,14 +115,14 @@ def kill_round(store: str, port: int, seconds: float, threads: int, seed: int, p
     mid-load, restart, check everything seen so far (this and earlier rounds)."""
     base = f"http://127.0.0.1:{port}"
     proc = start(store, port, "--seed", str(seed))
-    stop, killed, tally = threading.Event(), threading.Event(), Tally()
+    stop, killed, tally, big = threading.Event(), threading.Event(), Tally(), Tally()
     workers = [threading.Thread(target=load, args=(base, prior, stop, random.Random(i), tally, killed))
                for i in range(threads)]
     if files is not None:
-        workers += [threading.Thread(target=sdk_uploads, args=(base, files, tally, stop, killed, 100 + i))
+        workers += [threading.Thread(target=sdk_uploads, args=(base, files, big, stop, killed, 100 + i))
                     for i in range(2)]
     if large is not None:
-        workers.append(threading.Thread(target=large_creates, args=(base, large, tally, stop, killed)))
+        workers.append(threading.Thread(target=large_creates, args=(base, large, big, stop, killed)))
     for w in workers:
         w.start()
     time.sleep(seconds)
@@ -154,7 +154,7 @@ def kill_round(store: str, port: int, seconds: float, threads: int, seed: int, p
         proc.wait()
     return {"acked": len(prior.acked), "lost": lost, "backwards": backwards, "urls": len(prior.urls),
             "broken": broken, "clock_back": clock_after < prior.clock, "5xx": prior.server_errors,
-            "traffic": tally.line()}
+            "traffic": tally.line(), "big": big.line()}
 
 
 def hostile_corpus() -> list[tuple[str, str, dict[str, str], bytes]]:
@@ -293,7 +293,8 @@ def main() -> None:
                 rows.append((f"{name} kill -9 round {i}",
                              f"{r['acked']} acknowledged, {r['lost']} lost, {r['backwards']} states backwards, "
                              f"{r['broken']}/{r['urls']} result URLs broken, clock back: {r['clock_back']}, "
-                             f"5xx: {r['5xx']}; before the kill {r['traffic']}"))
+                             f"5xx: {r['5xx']}; before the kill: creates and polls {r['traffic']}; "
+                             f"SDK uploads and ~11 MB creates {r['big']}"))
         rows += redis_restarts(Path(tmp), args.seconds, args.threads, start, load, Seen, free_port())
         port = free_port()
         proc = start(f"sqlite:{Path(tmp) / 'fuzz.sqlite'}", port)
