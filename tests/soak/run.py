@@ -33,7 +33,7 @@ from typing import Any
 import httpx
 
 from .redis_restart import redis_restarts
-from .traffic import Tally, large_create_body, large_creates, real_files, sdk_uploads
+from .traffic import Tally, large_create_body, large_creates, real_files, sdk_uploads, upload_burst
 
 ORDER = {"PENDING": 0, "RUNNING": 1, "SUCCEEDED": 2, "FAILED": 2, "CANCELED": 2}
 CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
@@ -299,6 +299,8 @@ def main() -> None:
         port = free_port()
         proc = start(f"sqlite:{Path(tmp) / 'fuzz.sqlite'}", port)
         try:
+            burst = upload_burst(f"http://127.0.0.1:{port}", files["photo"])
+            rows.append(("40 SDK uploads of 8 MiB at once", burst.line()))
             f = fuzz(port)
             rows.append(("hostile corpus", f"{f['requests']} requests, {f['5xx']} 5xx, {f['hangs']} hangs, "
                                            f"{f['dropped']} dropped, slowest {f['worst_s']} s, "

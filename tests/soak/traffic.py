@@ -124,3 +124,29 @@ def large_creates(base: str, body: bytes, tally: Tally, stop: threading.Event, k
                 tally.drop()
                 continue
             tally.answer(r.status_code)
+
+
+def upload_burst(base: str, photo: Path, n: int = 40) -> Tally:
+    """`n` SDK `file://` uploads of `photo` (and their creates) started at once, each on its own thread."""
+    import dashscope
+    from dashscope import VideoSynthesis
+
+    dashscope.base_http_api_url = base + "/api/v1"
+    tally, go = Tally(), threading.Barrier(n)
+
+    def one(i: int) -> None:
+        go.wait()
+        try:
+            rsp = VideoSynthesis.async_call(api_key=f"sk-soak-burst-{i:03d}", model="wan2.2-i2v-flash",
+                                            prompt="a cat", img_url=f"file://{photo}", resolution="480P")
+        except Exception:  # requests' connection errors: nothing came back
+            tally.drop()
+            return
+        tally.answer(int(rsp.status_code))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return tally
