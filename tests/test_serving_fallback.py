@@ -92,3 +92,18 @@ def test_serve_without_httptools_and_uvloop(tmp_path: Path) -> None:
     with served([sys.executable, str(script), "serve", "--port", str(port), "--quiet"], base,
                 tmp_path / "serve.log"):
         _exercise(base, "127.0.0.1", port)
+
+
+def test_the_hook_stays_out_of_a_uvicorn_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    httptools_impl = pytest.importorskip("uvicorn.protocols.http.httptools_impl")
+    assert protocol_hook._base() is httptools_impl.HttpToolsProtocol
+    monkeypatch.delattr(httptools_impl.HttpToolsProtocol, "send_400_response")  # a release that renamed it
+    assert protocol_hook._base() is None
+
+    class Reshaped(httptools_impl.HttpToolsProtocol):  # type: ignore[misc]
+        def __init__(self, config: object, server_state: object) -> None:  # another constructor
+            pass
+
+    monkeypatch.undo()
+    monkeypatch.setattr(httptools_impl, "HttpToolsProtocol", Reshaped)
+    assert protocol_hook._base() is None
