@@ -65,14 +65,17 @@ def _group(
 
 
 def _check_store(value: str) -> str:
-    if value == "memory" or (value.startswith("redis://") and len(value) > len("redis://")):
+    from .store import REDIS_SCHEMES
+
+    if value == "memory" or any(value.startswith(s) and len(value) > len(s) for s in REDIS_SCHEMES):
         return value
     if value.startswith("sqlite:") and value.removeprefix("sqlite:"):
         folder = Path(value.removeprefix("sqlite:")).expanduser().resolve().parent
         if not folder.is_dir():
             raise typer.BadParameter(f"the folder {folder} does not exist")
         return value
-    raise typer.BadParameter(f"{value!r} is not a store: use memory, sqlite:PATH or redis://HOST:PORT/DB")
+    raise typer.BadParameter(f"{value!r} is not a store: use memory, sqlite:PATH, redis://HOST:PORT/DB, "
+                             "rediss://HOST:PORT/DB (TLS) or unix:///PATH?db=N")
 
 
 def _check_scale(value: float) -> float:
@@ -181,7 +184,8 @@ def serve(
     keys: Annotated[Path | None, typer.Option(
         help="Keys file: keys -> accounts, regions, states.", envvar=ENV + "KEYS", exists=True, dir_okay=False,
         readable=True, callback=_check_keys)] = None,
-    store: Annotated[str, typer.Option(help="memory, sqlite:PATH or redis://HOST:PORT/DB", envvar=ENV + "STORE",
+    store: Annotated[str, typer.Option(help="memory, sqlite:PATH, redis://HOST:PORT/DB, rediss://... (TLS) or "
+                                            "unix:///PATH?db=N", envvar=ENV + "STORE",
                                        callback=_check_store)] = "memory",
     admin_token: Annotated[str | None, typer.Option(help="Token for /__mock/* from non-loopback hosts.",
                                                     envvar=ENV + "ADMIN_TOKEN", show_default=False)] = None,

@@ -1,0 +1,114 @@
+"""Stores at their edges (issue 19, finding 5): one process per SQLite file, a frozen clock kept across a restart,
+every Redis URL form the README documents accepted, and an account named like a pattern reset alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import redis
+
+from mockserver.domain.clock import VirtualClock
+from mockserver.store import SqliteStore
+from mockserver.store.redis_state import RedisLanes
+from mockserver.testing import DashScopeMock, free_port
+from tests.health import served
+from tests.redis_server import RedisServer
+
+COMMAND = str(Path(sys.executable).parent / "dashscope-mock")
+ENV = {"PATH": str(Path(sys.executable).parent), "PYTHONUNBUFFERED": "1"}
+
+
+def _serve(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([COMMAND, "serve", "--port", "0", *args], env=ENV, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_a_second_process_on_one_sqlite_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.sqlite"
+    held = SqliteStore(path)  # this test process serves the file
+    try:
+        done = _serve("--store", f"sqlite:{path}")
+    finally:
+        held.close()
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert "in use by another process" in line and "Traceback" not in line
+    again = SqliteStore(path)  # closed: free for the next process
+    again.close()
+
+
+def test_twins_of_one_process_share_the_lock_until_the_last_closes(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.sqlite"
+    first, second = SqliteStore(path), SqliteStore(path)  # a restart in place within one process
+    first.close()
+    assert _serve("--store", f"sqlite:{path}").returncode == 2  # the second still holds it
+    second.close()
+
+
+def test_a_frozen_clock_stays_frozen_where_it_stood_across_a_restart(make_mock: Callable[..., DashScopeMock],
+                                                                     tmp_path: Path) -> None:
+    store = f"sqlite:{tmp_path / 'tasks.sqlite'}"
+    first = make_mock(store=store, frozen=False)
+    first.twin.clock.update(advance=3600.0, freeze=True)
+    stood = first.twin.clock.now()
+    first.close()
+    again = make_mock(store=store, frozen=False)
+    assert again.twin.clock.frozen and again.twin.clock.now() == stood
+
+
+def test_resume_of_a_frozen_clock_keeps_its_time_and_a_running_one_never_goes_back() -> None:
+    frozen = VirtualClock(start=1_000.0, frozen=True)
+    resumed = VirtualClock.resume('{"real": 1, "virtual": 1000.0, "scale": 1.0, "frozen": true}')
+    assert resumed.frozen and resumed.now() == frozen.now() == 1_000.0
+    running = VirtualClock.resume('{"real": 1, "virtual": 4e9, "scale": 1.0, "frozen": false}')
+    assert not running.frozen and running.now() >= 4e9
+
+
+def test_a_frozen_clock_on_redis_survives_a_restart_of_redis_and_of_the_twin(
+        make_mock: Callable[..., DashScopeMock], redis_server: RedisServer, redis_url: str) -> None:
+    first = make_mock(store=redis_url, frozen=False)
+    first.twin.clock.update(advance=7200.0, freeze=True)
+    stood = first.twin.clock.now()
+    first.close()
+    redis_server.restart(hard=True)  # from its append-only file
+    again = make_mock(store=redis_url, frozen=False)
+    assert again.twin.clock.frozen and again.twin.clock.now() == stood
+
+
+def test_serve_accepts_a_unix_socket_store(redis_server: RedisServer, redis_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    url = f"unix://{redis_server.socket_path}?db=0"
+    with served([COMMAND, "serve", "--port", str(port), "--store", url], f"http://127.0.0.1:{port}",
+                tmp_path / "serve.log", env=ENV):
+        pass
+    client = redis_server.client()
+    try:
+        assert client.exists("dsm:clock")  # the twin kept its clock in that server
+    finally:
+        client.close()
+
+
+def test_serve_takes_a_rediss_url_for_a_store_not_for_a_typo() -> None:
+    done = _serve("--store", f"rediss://127.0.0.1:{free_port()}/0")  # TLS; nothing listens there
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert "cannot use Redis" in line and "is not a store" not in line
+
+
+def test_resetting_an_account_named_star_resets_that_account_only(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        lanes = RedisLanes(client, "dsm:", 3600.0)
+        for account in ("*", "alice", "bob"):
+            lanes.schedule((account, "wan2.6-t2v"), 1, 0.0, 10.0)
+        lanes.reset("*")
+        assert lanes.schedule(("*", "wan2.6-t2v"), 1, 0.0, 10.0) == 0.0  # its lane was emptied
+        assert lanes.schedule(("alice", "wan2.6-t2v"), 1, 0.0, 10.0) == 10.0  # the others' slots are still held
+        assert lanes.schedule(("bob", "wan2.6-t2v"), 1, 0.0, 10.0) == 10.0
+        lanes.reset()
+        assert lanes.schedule(("bob", "wan2.6-t2v"), 1, 0.0, 10.0) == 0.0
+    finally:
+        client.close()
