@@ -18,10 +18,11 @@ from ..domain.backends import (
 from ..domain.clock import VirtualClock
 from ..domain.downloads import DownloadMarks
 from ..domain.faults import FaultPlan, Faults
+from ..domain.files import DiskFiles, FileIndex, scratch_dir
 from ..domain.journal import Journal
 from ..domain.lanes import Lanes, RateWindows
 from ..domain.scenarios import ScenarioQueue
-from ..domain.uploads import FileBackend, FileStore, GrantBackend, MemoryGrants, storage_root
+from ..domain.uploads import FileBackend, GrantBackend, MemoryGrants, storage_root
 from ..settings import Settings
 from .base import StoreUnavailable, TaskExists, TaskStore
 from .memory import MemoryStore
@@ -108,14 +109,15 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
             tasks=store, clock=clock,
             faults=Faults(plan, codes), journal=Journal(), lanes=Lanes(), rates=RateWindows(),
             scenarios=ScenarioQueue(codes, models),
-            marks=DownloadMarks(), files=FileStore(storage_root(settings)), grants=MemoryGrants(),
+            marks=DownloadMarks(), files=local_files(settings), grants=MemoryGrants(),
             secrets=StoreSecrets(store), refresh=no_refresh, settle=no_settle,
         )
     import redis
 
     from .redis_batch import Batcher
+    from .redis_files import RedisFileIndex
     from .redis_link import Link
-    from .redis_shared import RedisFiles, RedisGrants, Refresher, SharedClock, SharedFaults
+    from .redis_shared import RedisGrants, Refresher, SharedClock, SharedFaults
     from .redis_state import RedisJournal, RedisLanes, RedisMarks, RedisRates, RedisScenarios
     from .redis_tasks import RedisStore, connect
 
@@ -137,11 +139,31 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
         tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link, batch),
         lanes=RedisLanes(client, prefix, gc, link), rates=RedisRates(client, prefix, link),
         scenarios=scenarios, marks=RedisMarks(client, prefix),
-        files=RedisFiles(client, prefix, gc), grants=RedisGrants(client, prefix, gc),
+        files=shared_files(settings, RedisFileIndex(client, prefix, link)), grants=RedisGrants(client, prefix, gc),
         secrets=StoreSecrets(tasks), refresh=Refresher(batch, link, clock, faults, tasks, scenarios),
         settle=batch.settled,
         outages=(StoreUnavailable, redis.ConnectionError, redis.TimeoutError),
     )
+
+
+def _cap(settings: Settings) -> int:
+    return settings.upload_cap_mb * 1024 * 1024
+
+
+def local_files(settings: Settings) -> DiskFiles:
+    """Uploaded files of one process: under the data dir (kept across a restart), else in a scratch directory
+    the twin owns and removes at exit."""
+    root = storage_root(settings)
+    if root is None:
+        return DiskFiles(scratch_dir(), cap_bytes=_cap(settings), owned=True)
+    return DiskFiles(root, cap_bytes=_cap(settings))
+
+
+def shared_files(settings: Settings, index: FileIndex) -> DiskFiles:
+    """Uploaded files of replicas: bytes in the data dir they share (by default a private directory of this user
+    named after the store URL, which replicas on one host share), counted in the shared `index`."""
+    root = storage_root(settings) or scratch_dir(tag=settings.store)
+    return DiskFiles(root, index, cap_bytes=_cap(settings))
 
 
 def new_secret() -> bytes:

@@ -1,4 +1,4 @@
-"""Redis backends for the shared clock, fault plan, uploaded files and upload grants, and the per-request
+"""Redis backends for the shared clock, fault plan and upload grants, and the per-request
 refresh that keeps a replica's copy of the clock and the fault plan current.
 
 The clock and the fault plan change rarely and are read many times per request, so each replica keeps a copy
@@ -9,17 +9,16 @@ Clock changes are compare-and-set (WATCH/MULTI), so two replicas advancing the c
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Container
-from dataclasses import asdict, replace
-from typing import IO, Any
+from dataclasses import asdict
+from typing import Any
 
 import orjson
 import redis
 
 from ..domain.clock import VirtualClock
 from ..domain.faults import FaultPlan, Faults
-from ..domain.uploads import Grant, StoredFile
+from ..domain.uploads import Grant
 from .redis_batch import Batcher
 from .redis_link import Link
 from .redis_state import RedisScenarios
@@ -126,45 +125,6 @@ class Refresher:
             self.scenarios.noted(int(replies[1]))
         self.clock.load(values[0])
         self.faults.load(values[1])
-
-
-class RedisFiles:
-    """Uploaded files as Redis hashes `file:<sha256(key)>` (bytes and metadata), shared by every replica."""
-
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
-        self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
-
-    def _key(self, key: str) -> str:
-        return f"{self.p}file:{hashlib.sha256(key.encode()).hexdigest()}"
-
-    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
-        """Store `file` (its bytes read from `source` when given), replacing any with the same key."""
-        if source is not None:
-            file = replace(file, data=source.read())  # already size-checked by the upload receiver
-        meta = orjson.dumps({k: v for k, v in asdict(file).items() if k != "data"})
-        name = self._key(file.key)
-        with self.r.pipeline() as pipe:
-            pipe.hset(name, mapping={"meta": meta, "data": file.data})
-            pipe.expire(name, self.gc)
-            pipe.execute()
-        return file
-
-    def get(self, key: str) -> StoredFile | None:
-        """The file stored under `key`, or None."""
-        meta, data = self.r.hmget(self._key(key), ["meta", "data"])
-        if meta is None or data is None:
-            return None
-        return StoredFile(**orjson.loads(meta), data=data if isinstance(data, bytes) else data.encode())
-
-    def delete(self, key: str) -> None:
-        """Forget the file under `key`."""
-        self.r.delete(self._key(key))
-
-    def prune(self, before: float) -> None:
-        """Expired files are refused by their creation time and collected by TTL: nothing to scan."""
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.r.scan_iter(match=f"{self.p}file:*", count=1000))
 
 
 class RedisGrants:
