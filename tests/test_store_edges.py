@@ -3,11 +3,15 @@ every Redis URL form the README documents accepted, and an account named like a 
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import hiredis
 import redis
 
 from mockserver.domain.clock import VirtualClock
@@ -112,3 +116,100 @@ def test_resetting_an_account_named_star_resets_that_account_only(redis_url: str
         assert lanes.schedule(("bob", "wan2.6-t2v"), 1, 0.0, 10.0) == 0.0
     finally:
         client.close()
+
+
+# ---- Redis that cannot serve now: LOADING and BUSY are outages (503), never a 500 --------------------------
+
+CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
+KEY = {"Authorization": "Bearer sk-test-key-0001"}
+
+
+def _answers_an_outage(mock: DashScopeMock, task_id: str) -> None:
+    """A create, a poll and a list each answer 503 ModelServingError in the envelope."""
+    for r in (mock.create("wan2.6-t2v"), mock.http.get(f"/api/v1/tasks/{task_id}", headers=KEY),
+              mock.http.get("/api/v1/tasks", headers=KEY)):
+        assert r.status_code == 503, r.text
+        assert r.json()["code"] == "ModelServingError" and "request_id" in r.json()
+
+
+def test_a_redis_busy_running_a_script_is_an_outage(make_mock: Callable[..., DashScopeMock],
+                                                    redis_server: RedisServer, redis_url: str) -> None:
+    mock = make_mock(store=redis_url)
+    task_id = mock.task_id("wan2.6-t2v")
+    admin = redis_server.client()
+    admin.config_set("busy-reply-threshold", "10")  # ms a script runs before others are told BUSY
+    looping = threading.Thread(target=_loop_forever, args=(redis_server,), daemon=True)
+    looping.start()
+    try:
+        _wait_until_busy(redis_server)
+        _answers_an_outage(mock, task_id)
+    finally:
+        _kill_script(redis_server)
+        looping.join(10)
+        admin.config_set("busy-reply-threshold", "5000")
+        admin.close()
+    assert mock.get(task_id)["output"]["task_status"] != "UNKNOWN"  # and it answers again at once
+
+
+def _loop_forever(server: RedisServer) -> None:
+    client = server.client()
+    try:
+        client.eval("local i = 0 while true do i = i + 1 end", 0)
+    except redis.RedisError:
+        pass  # killed by SCRIPT KILL
+    finally:
+        client.close()
+
+
+def _raw(server: RedisServer, *command: str) -> bytes:
+    """One command on a fresh socket, its reply's raw bytes (no client library between the test and Redis)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
+        conn.sendall(hiredis.pack_command(command))  # type: ignore[arg-type]
+        return conn.recv(4096)
+
+
+def _wait_until_busy(server: RedisServer) -> None:
+    deadline = time.monotonic() + 10
+    while not _raw(server, "GET", "x").startswith(b"-BUSY"):
+        assert time.monotonic() < deadline, "Redis never answered BUSY"
+        time.sleep(0.01)
+
+
+def _kill_script(server: RedisServer) -> None:
+    deadline = time.monotonic() + 10
+    while _raw(server, "SCRIPT", "KILL").startswith(b"-BUSY") and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_redis_loading_its_data_is_an_outage(make_mock: Callable[..., DashScopeMock], tmp_path: Path) -> None:
+    # its own server: snapshots on, each key loaded slowly, so that a restart answers LOADING for a while
+    slow = ("--appendonly", "no", "--key-load-delay", "400", "--loading-process-events-interval-bytes", "1024")
+    server = RedisServer(tmp_path / "loading", *slow).start()
+    try:
+        url = server.url
+        mock = make_mock(store=url)
+        task_id = mock.task_id("wan2.6-t2v")
+        client = server.client()
+        with client.pipeline(transaction=False) as pipe:
+            for i in range(10_000):
+                pipe.set(f"filler:{i}", "x")
+            pipe.execute()
+        client.save()
+        client.close()
+        server.kill()
+        server.proc = subprocess.Popen(
+            [server.binary, "--port", str(server.port), "--bind", "127.0.0.1", "--dir", str(server.dir),
+             *slow, "--logfile", str(server.dir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if _raw(server, "GET", "x").startswith(b"-LOADING"):
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Redis never answered LOADING"
+            time.sleep(0.005)
+        _answers_an_outage(mock, task_id)
+    finally:
+        server.stop()
