@@ -39,6 +39,8 @@ class Settings:
     message_suffix: bool = False  # newer messages end with " For details, see: <doc-url>" (§0.1)
     log_requests: bool = True
     faults: dict[str, Any] = field(default_factory=dict)
+    # signing secrets derive from this when set (replicas then agree whatever happens to the store): docs/stores.md
+    secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def for_profile(cls, profile: str = "dev", **overrides: Any) -> Settings:

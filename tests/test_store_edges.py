@@ -3,6 +3,7 @@ every Redis URL form the README documents accepted, and an account named like a 
 
 from __future__ import annotations
 
+import logging
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import hiredis
+import pytest
 import redis
 
 from mockserver.domain.clock import VirtualClock
@@ -213,3 +215,71 @@ def test_a_redis_loading_its_data_is_an_outage(make_mock: Callable[..., DashScop
         _answers_an_outage(mock, task_id)
     finally:
         server.stop()
+
+
+# ---- Redis that lost its data: the clock never moves back, secrets never change silently ------------------
+
+DAY = 86400.0
+
+
+def _poke(mock: DashScopeMock) -> None:
+    """One request, so that the replica re-reads the shared state as every request does."""
+    assert mock.http.get("/api/v1/tasks", headers=KEY).status_code == 200
+
+
+def test_a_replica_started_after_redis_lost_its_data_never_moves_the_clock_back(
+        make_mock: Callable[..., DashScopeMock], redis_server: RedisServer, redis_url: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    a = make_mock(store=redis_url)
+    a.advance(2 * DAY)
+    before = a.twin.clock.now()
+    redis_server.flush()  # no persistence, FLUSHALL or eviction: the same to the twin
+    b = make_mock(store=redis_url)  # seeds a fresh clock: two days behind
+    assert b.twin.clock.now() < before
+    with caplog.at_level(logging.WARNING, logger="dashscope_mock"):
+        _poke(a)  # A notices: its clock goes back into Redis
+    assert a.twin.clock.now() == before
+    assert [r for r in caplog.records if "put its clock back" in r.getMessage()]
+    _poke(b)
+    assert b.twin.clock.now() == before  # and B runs on it from its next request
+    assert [r for r in caplog.records if r.levelno == logging.ERROR and "new secrets" in r.getMessage()]
+    assert a.twin.url_secret != b.twin.url_secret  # said loudly above: B made its own before A noticed
+
+
+def test_a_running_replica_puts_the_clock_and_its_secrets_back_for_those_started_later(
+        make_mock: Callable[..., DashScopeMock], redis_server: RedisServer, redis_url: str) -> None:
+    a = make_mock(store=redis_url)
+    a.advance(DAY)
+    before = a.twin.clock.now()
+    redis_server.flush()
+    _poke(a)  # the clock key is gone: A seeds it again from its own clock, and its secrets with it
+    assert a.twin.clock.now() == before
+    c = make_mock(store=redis_url)
+    assert c.twin.clock.now() == before
+    assert c.twin.url_secret == a.twin.url_secret
+
+
+def test_a_configured_secret_keeps_signatures_across_a_loss_of_redis_data(
+        make_mock: Callable[..., DashScopeMock], redis_server: RedisServer, redis_url: str) -> None:
+    secret = "a-secret-of-the-operators-own-123"
+    a = make_mock(store=redis_url, secret=secret)
+    redis_server.flush()
+    b = make_mock(store=redis_url, secret=secret)
+    assert a.twin.url_secret == b.twin.url_secret
+    task_id = a.task_id("wan2.6-t2v")
+    a.advance(60)
+    url = a.get(task_id)["output"]["video_url"]
+    r = b.http.get(_path(url))  # a result URL signed by A, fetched from B
+    assert r.status_code == 200, r.text
+
+
+def _path(url: str) -> str:
+    rest = url.split("://", 1)[1]
+    return "/" + rest.partition("/")[2]
+
+
+def test_serve_refuses_a_short_secret_file(tmp_path: Path) -> None:
+    short = tmp_path / "secret"
+    short.write_text("abc\n")
+    done = _serve("--secret-file", str(short))
+    assert done.returncode == 2 and "at least 16" in done.stderr
