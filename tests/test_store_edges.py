@@ -15,13 +15,15 @@ from pathlib import Path
 import hiredis
 import pytest
 import redis
+from typer.testing import CliRunner
 
+from mockserver import cli
 from mockserver.domain.clock import VirtualClock
 from mockserver.store import SqliteStore
 from mockserver.store.redis_state import RedisLanes
 from mockserver.testing import DashScopeMock, free_port
-from tests.health import served
 from tests.redis_server import RedisServer
+from tests.test_uploads import policy, upload
 
 COMMAND = str(Path(sys.executable).parent / "dashscope-mock")
 ENV = {"PATH": str(Path(sys.executable).parent), "PYTHONUNBUFFERED": "1"}
@@ -46,12 +48,20 @@ def test_a_second_process_on_one_sqlite_file_is_refused_in_one_line(tmp_path: Pa
     again.close()
 
 
+def _locked_elsewhere(path: Path) -> bool:
+    """Whether another process finds the store's lock file locked (a bare lockf, no twin started)."""
+    probe = ("import fcntl, os, sys\nfd = os.open(sys.argv[1], os.O_RDWR)\n"
+             "try:\n    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n    sys.exit(3)\n")
+    return subprocess.run([sys.executable, "-c", probe, str(path) + ".lock"], timeout=30).returncode == 3
+
+
 def test_twins_of_one_process_share_the_lock_until_the_last_closes(tmp_path: Path) -> None:
     path = tmp_path / "tasks.sqlite"
     first, second = SqliteStore(path), SqliteStore(path)  # a restart in place within one process
     first.close()
-    assert _serve("--store", f"sqlite:{path}").returncode == 2  # the second still holds it
+    assert _locked_elsewhere(path)  # the second still holds it
     second.close()
+    assert not _locked_elsewhere(path)
 
 
 def test_a_frozen_clock_stays_frozen_where_it_stood_across_a_restart(make_mock: Callable[..., DashScopeMock],
@@ -84,24 +94,24 @@ def test_a_frozen_clock_on_redis_survives_a_restart_of_redis_and_of_the_twin(
     assert again.twin.clock.frozen and again.twin.clock.now() == stood
 
 
-def test_serve_accepts_a_unix_socket_store(redis_server: RedisServer, redis_url: str, tmp_path: Path) -> None:
-    port = free_port()
+def test_a_unix_socket_store_is_accepted_and_used(make_mock: Callable[..., DashScopeMock],
+                                                  redis_server: RedisServer, redis_url: str) -> None:
     url = f"unix://{redis_server.socket_path}?db=0"
-    with served([COMMAND, "serve", "--port", str(port), "--store", url], f"http://127.0.0.1:{port}",
-                tmp_path / "serve.log", env=ENV):
-        pass
+    assert cli._check_store(url) == url  # what `serve --store` refused
+    mock = make_mock(store=url)
+    task_id = mock.task_id("wan2.6-t2v")
     client = redis_server.client()
     try:
-        assert client.exists("dsm:clock")  # the twin kept its clock in that server
+        assert client.exists(f"dsm:t:{task_id}")  # the twin keeps its tasks in that server
     finally:
         client.close()
 
 
 def test_serve_takes_a_rediss_url_for_a_store_not_for_a_typo() -> None:
-    done = _serve("--store", f"rediss://127.0.0.1:{free_port()}/0")  # TLS; nothing listens there
-    assert done.returncode == 2, done.stderr
-    (line,) = done.stderr.splitlines()
-    assert "cannot use Redis" in line and "is not a store" not in line
+    url = f"rediss://127.0.0.1:{free_port()}/0"  # TLS; nothing listens there
+    done = CliRunner().invoke(cli.app, ["serve", "--port", "0", "--quiet", "--store", url])
+    assert done.exit_code == 2, done.output
+    assert "cannot use Redis" in done.output and "is not a store" not in done.output
 
 
 def test_resetting_an_account_named_star_resets_that_account_only(redis_url: str) -> None:
@@ -249,11 +259,16 @@ def test_a_replica_started_after_redis_lost_its_data_never_moves_the_clock_back(
 def test_a_running_replica_puts_the_clock_and_its_secrets_back_for_those_started_later(
         make_mock: Callable[..., DashScopeMock], redis_server: RedisServer, redis_url: str) -> None:
     a = make_mock(store=redis_url)
+    data = policy(a)["data"]
+    assert upload(a, data).status_code == 200
+    held = a.twin.uploads.files.held()
     a.advance(DAY)
     before = a.twin.clock.now()
     redis_server.flush()
-    _poke(a)  # the clock key is gone: A seeds it again from its own clock, and its secrets with it
+    assert a.twin.uploads.files.held() == 0  # the shared index of uploaded files went with the rest
+    _poke(a)  # the clock key is gone: A seeds it again from its own clock, its secrets, and counts its files
     assert a.twin.clock.now() == before
+    assert a.twin.uploads.files.held() == held > 0
     c = make_mock(store=redis_url)
     assert c.twin.clock.now() == before
     assert c.twin.url_secret == a.twin.url_secret
@@ -281,5 +296,5 @@ def _path(url: str) -> str:
 def test_serve_refuses_a_short_secret_file(tmp_path: Path) -> None:
     short = tmp_path / "secret"
     short.write_text("abc\n")
-    done = _serve("--secret-file", str(short))
-    assert done.returncode == 2 and "at least 16" in done.stderr
+    done = CliRunner().invoke(cli.app, ["serve", "--port", "0", "--secret-file", str(short)])
+    assert done.exit_code == 2 and "at least 16" in done.output

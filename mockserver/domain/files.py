@@ -227,6 +227,11 @@ class DiskFiles:
         for part in self.objects.glob("*.part"):
             if not _writer_alive(part.name):
                 part.unlink(missing_ok=True)
+        self.recount()
+
+    def recount(self) -> None:
+        """Count every whole file on disk in the index (again: a shared index that lost its data), past the cap
+        if need be (they were acknowledged); drop entries whose half is missing."""
         for meta_path in self.objects.glob("*.json"):
             name = meta_path.stem
             try:

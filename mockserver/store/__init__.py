@@ -153,15 +153,20 @@ def open_state(settings: Settings, codes: Container[str] = frozenset(),
     gc = 2 * max(settings.task_ttl_s, settings.upload_ttl_s, settings.url_ttl_s)
     tasks = RedisStore(client, prefix, gc, link, batch)
     shared_secrets = StoreSecrets(tasks, settings.secret)
-    clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen,
-                        on_lost=shared_secrets.reseed)
+    files = shared_files(settings, RedisFileIndex(client, prefix, link))
+
+    def lost() -> None:  # Redis lost its data: what this replica knows goes back in
+        shared_secrets.reseed()
+        files.recount()
+
+    clock = SharedClock(client, prefix, settings.time_scale, settings.start_time, settings.frozen, on_lost=lost)
     faults = SharedFaults(client, prefix, plan, codes)
     scenarios = RedisScenarios(client, prefix, codes, models, link)
     return Backends(
         tasks=tasks, clock=clock, faults=faults, journal=RedisJournal(client, prefix, gc, link, batch),
         lanes=RedisLanes(client, prefix, gc, link), rates=RedisRates(client, prefix, link),
         scenarios=scenarios, marks=RedisMarks(client, prefix),
-        files=shared_files(settings, RedisFileIndex(client, prefix, link)), grants=RedisGrants(client, prefix, gc),
+        files=files, grants=RedisGrants(client, prefix, gc),
         secrets=shared_secrets, refresh=Refresher(batch, link, clock, faults, tasks, scenarios),
         settle=batch.settled,
         outages=(StoreUnavailable, redis.ConnectionError, redis.TimeoutError),
