@@ -281,6 +281,7 @@ def serve(
         _serve_workers(replace(settings, admin_token=twin.admin_token), host, bound, workers)
     else:
         _run(application, sock)
+    twin.close()  # the store's connections and lock; the memory store's scratch directory of uploads
     if request_log is not None:
         request_log.close()
     if token_file is not None:

@@ -6,6 +6,7 @@ value."""
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -34,7 +35,11 @@ def test_uploaded_bytes_are_a_file_on_disk_and_reset_deletes_them(mock: DashScop
 
 
 def test_the_memory_store_removes_its_scratch_directory_at_close(make_mock: Callable[..., DashScopeMock]) -> None:
+    killed = Path(tempfile.gettempdir()) / "dashscope-mock-files-999999999-left"  # a twin killed with -9 left it
+    killed.mkdir(mode=0o700, exist_ok=True)
+    (killed / "objects").mkdir(exist_ok=True)
     mock = make_mock()
+    assert not killed.exists()  # swept by the next twin of this user
     data = policy(mock)["data"]
     assert upload(mock, data).status_code == 200
     files = mock.twin.uploads.files

@@ -167,14 +167,8 @@ class MemoryFileIndex:
         return len(self._entries)
 
 
-def _writer_alive(part_name: str) -> bool:
-    """Whether the process that writes `<name>.<pid>.<thread>[.json].part` still runs (a replica sharing the
-    directory may be writing it now)."""
-    fields = part_name.split(".")
-    try:
-        pid = int(fields[1])
-    except (IndexError, ValueError):
-        return False
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (this one included)."""
     if pid == os.getpid():
         return True
     try:
@@ -182,8 +176,17 @@ def _writer_alive(part_name: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return True  # someone else's: it runs
     return True
+
+
+def _writer_alive(part_name: str) -> bool:
+    """Whether the process that writes `<name>.<pid>.<thread>[.json].part` still runs (a replica sharing the
+    directory may be writing it now)."""
+    try:
+        return _alive(int(part_name.split(".")[1]))
+    except (IndexError, ValueError):
+        return False
 
 
 def owned_dir(path: Path) -> Path:
@@ -195,11 +198,25 @@ def owned_dir(path: Path) -> Path:
     return path
 
 
+def _sweep_scratch() -> None:
+    """Remove the scratch directories of this user's twins that were killed before they could (kill -9)."""
+    for path in Path(tempfile.gettempdir()).glob("dashscope-mock-files-*-*"):
+        try:
+            if path.is_symlink() or path.lstat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        pid = path.name.removeprefix("dashscope-mock-files-").partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def scratch_dir(tag: str = "") -> Path:
     """A private directory for uploads under the temp dir: a new one, or with `tag`, the one every process of
     this user that passes the same tag shares (replicas on one host and one Redis)."""
     if not tag:
-        return Path(tempfile.mkdtemp(prefix="dashscope-mock-files-"))
+        _sweep_scratch()
+        return Path(tempfile.mkdtemp(prefix=f"dashscope-mock-files-{os.getpid()}-"))
     base = owned_dir(Path(tempfile.gettempdir()) / f"dashscope-mock-{os.getuid()}")
     return owned_dir(base / f"files-{hashlib.sha256(tag.encode()).hexdigest()[:16]}")
 
