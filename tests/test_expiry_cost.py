@@ -7,8 +7,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from mockserver.domain.task import Task
-from mockserver.store import MemoryStore, SqliteStore
+from mockserver.store import MemoryStore, SqliteStore, open_store
+from mockserver.store.redis_tasks import RedisStore
 
 N = 100_000
 
@@ -53,3 +56,23 @@ def test_sqlite_expiry_is_an_indexed_range_delete(tmp_path: Path) -> None:
     plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN DELETE FROM tasks WHERE submit < ?", (1.0,)))
     db.close()
     assert "USING COVERING INDEX tasks_submit" in plan or "USING INDEX tasks_submit" in plan, plan
+
+
+def test_redis_expiry_reads_only_the_expired_rows(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(redis_url)
+    try:
+        for i in range(2_000):
+            store.put(_task(i))
+        assert isinstance(store, RedisStore)
+        read: list[int] = []
+        mget = store.r.mget
+
+        def counted(keys: list[str]) -> list[bytes | None]:
+            read.append(len(keys))
+            return mget(keys)  # type: ignore[no-any-return]
+
+        monkeypatch.setattr(store.r, "mget", counted)
+        assert store.expire(10.0) == 10  # a range of the sorted set by submit time, then those rows only
+        assert sum(read) == 10 and len(store) == 1_990
+    finally:
+        store.close()
