@@ -324,8 +324,11 @@ class DiskFiles:
         self._unlink(self.index.expired(before))
 
     def reset(self, account: str | None = None) -> None:
-        """Delete every file, or one account's."""
+        """Delete every file (the index's and any it lost track of), or one account's."""
         self._unlink(self.index.of_account(account))
+        if account is None:
+            for path in [*self.objects.glob("*.bin"), *self.objects.glob("*.json")]:
+                path.unlink(missing_ok=True)
 
     def held(self) -> int:
         """Bytes of stored files."""
