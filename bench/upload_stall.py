@@ -1,9 +1,9 @@
 """How long other requests wait while one large file is uploaded (issue 19, finding 3).
 
-Starts `dashscope-mock serve` (memory store, --quiet), uploads one file of SIZE_MB through the OSS PostObject
-endpoint as the official SDK does, and polls a task every 10 ms meanwhile. Prints the median and the slowest
+Starts `dashscope-mock serve` (memory store unless given, --quiet), uploads one file of SIZE_MB through the OSS
+PostObject endpoint as the official SDK does, and polls a task every 10 ms meanwhile. Prints the median and the slowest
 poll during the upload and a baseline median without it, plus the server's peak RSS. Run:
-`python -m bench.upload_stall [SIZE_MB]` (default 300). Not part of `make test`.
+`python -m bench.upload_stall [SIZE_MB [STORE]]` (default 300, memory). Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import httpx
 from mockserver.testing import free_port
 
 KEY = {"Authorization": "Bearer sk-bench-upload"}
+COMMAND = [str(Path(sys.executable).parent / "dashscope-mock")]
 CREATE = "/api/v1/services/aigc/video-generation/video-synthesis"
 
 
@@ -39,10 +40,11 @@ def _polls(client: httpx.Client, task: str, stop: threading.Event, out: list[flo
         time.sleep(0.01)
 
 
-def main(size_mb: int = 300) -> None:
+def main(size_mb: int = 300, store: str = "memory") -> None:
     """Measure and print."""
     port = free_port()
-    command = [str(Path(sys.executable).parent / "dashscope-mock"), "serve", "--port", str(port), "--quiet"]
+    command = [*COMMAND, "serve", "--port", str(port), "--quiet",
+               "--store", store]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -59,13 +61,14 @@ def main(size_mb: int = 300) -> None:
             stop = threading.Event()
             threading.Timer(2.0, stop.set).start()
             _polls(client, task, stop, baseline)
-            data = client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.2-i2v-plus"},
-                              headers=KEY).json()["data"]
             with tempfile.TemporaryFile() as blob:
                 chunk = bytes(range(256)) * 4096
                 for _ in range(size_mb):
                     blob.write(chunk)
                 blob.seek(0)
+                # the policy right before the upload: writing the file first may outlast the keep-alive timeout
+                data = client.get("/api/v1/uploads", params={"action": "getPolicy", "model": "wan2.2-i2v-plus"},
+                                  headers=KEY).json()["data"]
                 fields = {"OSSAccessKeyId": data["oss_access_key_id"], "Signature": data["signature"],
                           "policy": data["policy"], "key": data["upload_dir"] + "/big.bin",
                           "x-oss-object-acl": "private", "x-oss-forbid-overwrite": "true",
@@ -91,4 +94,4 @@ def main(size_mb: int = 300) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300, sys.argv[2] if len(sys.argv) > 2 else "memory")
