@@ -65,14 +65,36 @@ def _group(
 
 
 def _check_store(value: str) -> str:
-    if value == "memory" or (value.startswith("redis://") and len(value) > len("redis://")):
+    from .store import REDIS_SCHEMES
+
+    if value == "memory" or any(value.startswith(s) and len(value) > len(s) for s in REDIS_SCHEMES):
         return value
     if value.startswith("sqlite:") and value.removeprefix("sqlite:"):
         folder = Path(value.removeprefix("sqlite:")).expanduser().resolve().parent
         if not folder.is_dir():
             raise typer.BadParameter(f"the folder {folder} does not exist")
         return value
-    raise typer.BadParameter(f"{value!r} is not a store: use memory, sqlite:PATH or redis://HOST:PORT/DB")
+    raise typer.BadParameter(f"{value!r} is not a store: use memory, sqlite:PATH, redis://HOST:PORT/DB, "
+                             "rediss://HOST:PORT/DB (TLS) or unix:///PATH?db=N")
+
+
+def _check_secret_file(value: Path | None) -> Path | None:
+    if value is not None:
+        _read_secret(value)
+    return value
+
+
+def _read_secret(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"cannot read {path}: {exc}", param_hint="'--secret-file'") from exc
+    if len(text) < 16:
+        raise typer.BadParameter(f"{path} holds {len(text)} characters: a secret needs at least 16",
+                                 param_hint="'--secret-file'")
+    return text
 
 
 def _check_scale(value: float) -> float:
@@ -181,7 +203,8 @@ def serve(
     keys: Annotated[Path | None, typer.Option(
         help="Keys file: keys -> accounts, regions, states.", envvar=ENV + "KEYS", exists=True, dir_okay=False,
         readable=True, callback=_check_keys)] = None,
-    store: Annotated[str, typer.Option(help="memory, sqlite:PATH or redis://HOST:PORT/DB", envvar=ENV + "STORE",
+    store: Annotated[str, typer.Option(help="memory, sqlite:PATH, redis://HOST:PORT/DB, rediss://... (TLS) or "
+                                            "unix:///PATH?db=N", envvar=ENV + "STORE",
                                        callback=_check_store)] = "memory",
     admin_token: Annotated[str | None, typer.Option(help="Token for /__mock/* from non-loopback hosts.",
                                                     envvar=ENV + "ADMIN_TOKEN", show_default=False)] = None,
@@ -203,6 +226,12 @@ def serve(
                                         envvar=ENV + "QUIET")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).",
                                          envvar=ENV + "WORKERS")] = 1,
+    upload_cap_mb: Annotated[int, typer.Option(min=1, help="Uploaded files held at once, in MB (docs/stores.md).",
+                                               envvar=ENV + "UPLOAD_CAP_MB")] = 8192,
+    secret_file: Annotated[Path | None, typer.Option(
+        help="File holding the secret URLs and uploads are signed from (replicas that share it agree even after "
+             "Redis loses its data; default: random, kept in the store).", envvar=ENV + "SECRET_FILE",
+        exists=True, dir_okay=False, readable=True, callback=_check_secret_file)] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -223,7 +252,8 @@ def serve(
                                         time_scale=time_scale, seed=seed, keys_file=keys, store=store,
                                         admin_token=admin_token, limits=limits,
                                         result_host=public_url or base, upload_host=public_url,
-                                        message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet)
+                                        message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet,
+                                        upload_cap_mb=upload_cap_mb, secret=_read_secret(secret_file))
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
     except ScenarioError as exc:
@@ -251,6 +281,7 @@ def serve(
         _serve_workers(replace(settings, admin_token=twin.admin_token), host, bound, workers)
     else:
         _run(application, sock)
+    twin.close()  # the store's connections and lock; the memory store's scratch directory of uploads
     if request_log is not None:
         request_log.close()
     if token_file is not None:

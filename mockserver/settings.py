@@ -33,11 +33,14 @@ class Settings:
     url_ttl_s: float = 86400.0  # result URLs expire 24 h after signing (§2.4)
     upload_ttl_s: float = 48 * 3600.0  # oss:// files live 48 h (§4.2)
     upload_max_mb: int = 1024  # policy content-length-range / max_file_size_mb (captured 1024, §4.1)
+    upload_cap_mb: int = 8192  # every uploaded file held at once, together (the twin's own bound: docs/stores.md)
     # the captured policy expired ~23 min after it was issued, though expire_in_seconds said 300 (§4.1)
     upload_policy_ttl_s: float = 1389.0
     message_suffix: bool = False  # newer messages end with " For details, see: <doc-url>" (§0.1)
     log_requests: bool = True
     faults: dict[str, Any] = field(default_factory=dict)
+    # signing secrets derive from this when set (replicas then agree whatever happens to the store): docs/stores.md
+    secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def for_profile(cls, profile: str = "dev", **overrides: Any) -> Settings:

@@ -6,6 +6,7 @@ on that store. The redis runs use one redis-server per test process (tests/redis
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from mockserver import Settings
+from mockserver.domain.files import scratch_dir
 from mockserver.testing import DashScopeMock
 
 from .redis_server import RedisServer
@@ -40,6 +42,8 @@ def redis_url(redis_server: RedisServer) -> str:
     if redis_server.proc is None:  # a test that stopped it
         redis_server.start()
     redis_server.flush()
+    # uploaded files of a Redis store live in a directory named after its URL: empty that too (docs/stores.md)
+    shutil.rmtree(scratch_dir(tag=redis_server.url), ignore_errors=True)
     return redis_server.url
 
 

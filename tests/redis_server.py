@@ -16,7 +16,7 @@ from mockserver.testing import free_port
 class RedisServer:
     """One redis-server process; `restart()` stops it and starts it again on the same port and data dir."""
 
-    def __init__(self, data_dir: Path, persistent: bool = True) -> None:
+    def __init__(self, data_dir: Path, *extra: str, persistent: bool = True) -> None:
         binary = shutil.which("redis-server")
         if binary is None:  # make test installs it (Makefile): a missing server is a failure, never a skip
             raise RuntimeError("redis-server is not installed: run `make test` (it installs the Debian package)")
@@ -26,17 +26,28 @@ class RedisServer:
         self.port = free_port()
         self.persistent = persistent  # AOF on; off: a restart starts empty
         self.proc: subprocess.Popen[bytes] | None = None
+        self.extra = extra  # more redis-server options
 
     @property
     def url(self) -> str:
         """The server's database 0."""
         return f"redis://127.0.0.1:{self.port}/0"
 
+    @property
+    def socket_path(self) -> Path:
+        """The server's Unix socket (it listens there too)."""
+        return self.dir / "redis.sock"
+
+    def client(self) -> redis.Redis:
+        """A plain client of database 0 (close it after use)."""
+        return redis.Redis(port=self.port)
+
     def start(self) -> RedisServer:
         """Start the server and wait until it answers PING."""
         self.proc = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
              "--save", "", "--appendonly", "yes" if self.persistent else "no", "--daemonize", "no",
+             "--unixsocket", str(self.socket_path), "--unixsocketperm", "700", *self.extra,
              "--logfile", str(self.dir / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10

@@ -58,7 +58,8 @@ class VirtualClock:
     @classmethod
     def resume(cls, saved: str | None, scale: float = 1.0, start: float | None = None, frozen: bool = False,
                persist: Callable[[str], None] | None = None) -> VirtualClock:
-        """A clock that continues a saved one: it starts at the later of `start` (or now) and the saved time."""
+        """A clock that continues a saved one: it starts at the later of `start` (or now) and the saved time,
+        frozen if it was frozen."""
         begin = time.time() if start is None else start
         if saved:
             try:
@@ -66,7 +67,11 @@ class VirtualClock:
                 was = float(doc["virtual"])
                 if not doc.get("frozen"):
                     was += max(0.0, time.time() - float(doc["real"])) * float(doc["scale"])
-                begin = max(begin, check_time(min(was, MAX_TIME), "saved clock"))
+                was = check_time(min(was, MAX_TIME), "saved clock")
+                if doc.get("frozen") is True:  # a clock frozen before the restart stays frozen, where it stood
+                    frozen, begin = True, was if start is None else max(start, was)
+                else:
+                    begin = max(begin, was)
             except (ValueError, KeyError, TypeError):
                 pass  # an unreadable saved clock is ignored (the store's tasks keep their own times)
         return cls(scale, begin, frozen, persist)

@@ -60,9 +60,10 @@ class Twin:
         return redact(text, self.secrets())
 
     def reset(self, account: str | None = None) -> None:
-        """Forget tasks, lanes and journals (all, or one account's); with no account also scenarios,
-        rate windows and download marks."""
+        """Forget tasks, lanes, journals and uploaded files (all, or one account's); with no account also
+        scenarios, rate windows and download marks."""
         self.tasks.reset(account)
+        self.uploads.files.reset(account)
         if account is None:
             self.scenarios.clear()
             self.rates.reset()
@@ -70,6 +71,7 @@ class Twin:
 
     def close(self) -> None:
         """Release the store's connections and files."""
+        self.uploads.files.close()
         self.tasks.store.close()
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import json
-import os
 import threading
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -24,6 +24,7 @@ from typing import IO, Any, Protocol
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from .clock import CST
+from .files import DiskFiles, StoredFile, StoreFull, scratch_dir
 from .oss import ACCESS_KEY_ID, BUCKET, OSS_SCHEME, UPLOAD_PATH
 
 _MAX_KEY_BYTES = 1023  # OSS object-name limit
@@ -38,91 +39,6 @@ def clean_key(key: str) -> str | None:
     if any(part in ("", ".", "..") for part in key.split("/")):
         return None
     return key
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFile:
-    """One uploaded file and what it is bound to."""
-
-    key: str
-    account: str
-    model: str
-    created: float  # virtual epoch seconds
-    content_type: str
-    data: bytes  # on disk, the stored file's bytes are read from there (`FileStore.get`); b"" when just received
-    md5: str = ""  # hex digest of the bytes (the PostObject ETag)
-
-
-class FileStore:
-    """Uploaded files, in memory or (with a root directory) on disk under hashed names."""
-
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = root
-        self._files: dict[str, StoredFile] = {}
-        self._lock = threading.Lock()
-        if root is not None:
-            (root / "objects").mkdir(parents=True, exist_ok=True)
-
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        assert self.root is not None
-        name = hashlib.sha256(key.encode()).hexdigest()  # never the key itself: no path is built from input
-        return self.root / "objects" / f"{name}.bin", self.root / "objects" / f"{name}.json"
-
-    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
-        """Store `file` (its bytes from `source` when given, copied in chunks to disk), replacing any file with
-        the same key (the SDK re-uploads keys, §5.6). Returns it with its md5 set."""
-        digest = hashlib.md5(usedforsecurity=False)
-        if self.root is None:
-            data = file.data if source is None else source.read()
-            digest.update(data)
-            file = replace(file, data=data, md5=digest.hexdigest())
-            with self._lock:
-                self._files[file.key] = file
-            return file
-        data_path, meta_path = self._paths(file.key)
-        partial = data_path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
-        with partial.open("wb") as out:
-            if source is None:
-                digest.update(file.data)
-                out.write(file.data)
-            else:
-                while chunk := source.read(1 << 20):  # streamed: the file is never held whole in memory
-                    digest.update(chunk)
-                    out.write(chunk)
-        file = replace(file, data=b"", md5=digest.hexdigest())
-        with self._lock:
-            partial.replace(data_path)
-            meta = {k: v for k, v in asdict(file).items() if k != "data"}
-            meta_path.write_text(json.dumps(meta), encoding="utf-8")
-        return file
-
-    def get(self, key: str) -> StoredFile | None:
-        """The file stored under `key`, or None."""
-        if self.root is None:
-            return self._files.get(key)
-        data_path, meta_path = self._paths(key)
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            return StoredFile(**meta, data=data_path.read_bytes())
-        except (OSError, ValueError, TypeError):
-            return None
-
-    def delete(self, key: str) -> None:
-        """Forget the file under `key`."""
-        with self._lock:
-            self._files.pop(key, None)
-            if self.root is not None:
-                for path in self._paths(key):
-                    path.unlink(missing_ok=True)
-
-    def prune(self, before: float) -> None:
-        """Drop in-memory files created before `before` (files on disk go when they are looked up)."""
-        with self._lock:
-            for key in [k for k, f in self._files.items() if f.created < before]:
-                del self._files[key]
-
-    def __len__(self) -> int:
-        return len(self._files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +74,11 @@ class MemoryGrants:
 
 
 class FileBackend(Protocol):
-    """Uploaded files by object key."""
+    """Uploaded files by object key (domain/files.py: on disk, bounded, collected)."""
 
     def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
-        """Store `file` (its bytes read from `source` when given), replacing any file with the same key."""
+        """Store `file` (its bytes read from `source`), replacing any file with the same key; StoreFull when the
+        total cap would be passed. Blocking: off the event loop."""
 
     def get(self, key: str) -> StoredFile | None:
         """The file stored under `key`, or None."""
@@ -170,7 +87,16 @@ class FileBackend(Protocol):
         """Forget the file under `key`."""
 
     def prune(self, before: float) -> None:
-        """Drop files created before `before` (where the backend does not expire them itself)."""
+        """Delete files uploaded before `before`."""
+
+    def reset(self, account: str | None = None) -> None:
+        """Delete every file, or one account's."""
+
+    def held(self) -> int:
+        """Bytes of stored files."""
+
+    def close(self) -> None:
+        """Release what the backend owns (a scratch directory)."""
 
     def __len__(self) -> int:
         """How many files are held."""
@@ -220,7 +146,7 @@ class Uploads:
         self._secret = secret
         self.catalog = catalog
         self.settings = settings
-        self.files: FileBackend = store if store is not None else FileStore(storage_root(settings))
+        self.files: FileBackend = store if store is not None else DiskFiles(scratch_dir(), owned=True)
         self.grants: GrantBackend = grants if grants is not None else MemoryGrants()
         self._last_prune = 0.0
 
@@ -298,15 +224,16 @@ class Uploads:
         grant = self.grants.grant_of(prefix.rsplit("/", 1)[-1])
         if grant is None or grant.upload_dir != prefix:
             raise self.catalog.oss("policy_expired")
-        if isinstance(data, bytes | bytearray):
-            stored = self.files.put(StoredFile(key, grant.account, grant.model, now, content_type, bytes(data)))
-        else:
-            stored = self.files.put(StoredFile(key, grant.account, grant.model, now, content_type, b""), data)
-        self._prune(now)
+        source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+        self._prune(now)  # expired files make room first
+        try:
+            stored = self.files.put(StoredFile(key, grant.account, grant.model, now, content_type), source)
+        except StoreFull as full:
+            raise self.catalog.oss("store_full", str(full.cap // (1024 * 1024))) from full
         return stored
 
     def _prune(self, now: float) -> None:
-        if now - self._last_prune >= 60:
+        if now - self._last_prune >= 60 or now < self._last_prune:
             self._last_prune = now
             self.files.prune(now - self.settings.upload_ttl_s)
 
@@ -316,6 +243,7 @@ class Uploads:
         A file is bound to the account and the model of its policy, for 48 h (docs/behaviour.md §4.2).
         """
         key = url.removeprefix(OSS_SCHEME)
+        self._prune(now)
         file = self.files.get(key) if clean_key(key) else None
         if file is not None and now >= file.created + self.settings.upload_ttl_s:
             self.files.delete(key)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -76,6 +77,7 @@ class UploadsApi:
                 raise _TooLarge
             return message
 
+        form: FormData | None = None
         try:
             declared = request.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
@@ -96,12 +98,15 @@ class UploadsApi:
             upload.file.seek(0, 2)
             size = upload.file.tell()
             upload.file.seek(0)
-            stored = twin.uploads.receive(fields, upload.filename or "", upload.file, content_type,
-                                          twin.clock.now(), size=size)
-            await form.close()
+            # the copy into the store (and its digest) runs on a worker thread: a 1 GiB file never stops the loop
+            stored = await run_in_threadpool(twin.uploads.receive, fields, upload.filename or "", upload.file,
+                                             content_type, twin.clock.now(), size)
         except OssError as err:
             # an answer given before the body was read whole: the served app drains or closes (http/body_guard.py)
             return oss_error_response(err, host)
+        finally:
+            if form is not None:
+                await form.close()  # the parser's spooled copy of the file goes at once, whatever the answer
         etag = '"' + stored.md5.upper() + '"'
         headers = {"etag": etag, "x-oss-request-id": oss.request_id(), "server": "AliyunOSS"}
         status = fields.get("success_action_status")

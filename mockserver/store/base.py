@@ -17,6 +17,10 @@ class StoreUnavailable(Exception):
     never answered as if its reads and writes had happened."""
 
 
+class StoreInUse(StoreUnavailable):
+    """Another process holds the store (a SQLite file is served by one process at a time)."""
+
+
 class TaskStore(Protocol):
     """Where acknowledged tasks live. A task is put before its create is answered."""
 

@@ -29,6 +29,7 @@ import redis
 from redis.connection import UnixDomainSocketConnection, parse_url
 
 from .base import StoreUnavailable
+from .redis_errors import is_outage
 from .redis_link import Command, pack
 
 log = logging.getLogger("dashscope_mock")
@@ -53,7 +54,9 @@ class _Batch:
 
     def take(self, reply: Any) -> None:
         if isinstance(reply, hiredis.ReplyError):
-            if self.writes:  # nobody reads a write's reply: say so, and still acknowledge the batch
+            if is_outage(str(reply)):  # LOADING, BUSY...: the store cannot serve now (503), read or write
+                self.failed = self.failed or StoreUnavailable(f"Redis cannot serve now: {reply}")
+            elif self.writes:  # nobody reads a write's reply: say so, and still acknowledge the batch
                 log.error("a Redis write of a request failed: %s", reply)
             else:
                 self.failed = self.failed or redis.ResponseError(str(reply))

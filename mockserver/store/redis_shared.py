@@ -1,4 +1,4 @@
-"""Redis backends for the shared clock, fault plan, uploaded files and upload grants, and the per-request
+"""Redis backends for the shared clock, fault plan and upload grants, and the per-request
 refresh that keeps a replica's copy of the clock and the fault plan current.
 
 The clock and the fault plan change rarely and are read many times per request, so each replica keeps a copy
@@ -9,39 +9,93 @@ Clock changes are compare-and-set (WATCH/MULTI), so two replicas advancing the c
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Awaitable, Container
-from dataclasses import asdict, replace
-from typing import IO, Any
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Container
+from dataclasses import asdict
+from typing import Any
 
 import orjson
 import redis
 
-from ..domain.clock import VirtualClock
+from ..domain.clock import VirtualClock, format_cst
 from ..domain.faults import FaultPlan, Faults
-from ..domain.uploads import Grant, StoredFile
+from ..domain.uploads import Grant
 from .redis_batch import Batcher
 from .redis_link import Link
 from .redis_state import RedisScenarios
 from .redis_tasks import RedisStore
 
+log = logging.getLogger("dashscope_mock")
+
 
 class SharedClock(VirtualClock):
-    """A virtual clock whose anchors live in Redis: advancing or freezing it on one replica moves them all."""
+    """A virtual clock whose anchors live in Redis: advancing or freezing it on one replica moves them all.
+
+    The stored clock carries a generation, made by the replica that seeded it. A Redis that lost its data (no
+    persistence, FLUSHALL, eviction) shows as the clock key gone, or as a clock of another generation seeded by a
+    replica started since. Either way a running replica never moves back: it puts its own time back (with the
+    newest generation, so that every replica converges on one clock), adopts the stored clock only when that is
+    ahead, logs one line, and hands over to `on_lost` (the secrets re-seed, store/__init__.py StoreSecrets).
+    """
 
     def __init__(self, client: redis.Redis, prefix: str, scale: float = 1.0, start: float | None = None,
-                 frozen: bool = False) -> None:
+                 frozen: bool = False, on_lost: Callable[[], None] | None = None) -> None:
+        self.gen = secrets.token_hex(8)
         super().__init__(scale, start, frozen)
         self.r, self.key = client, f"{prefix}clock"
+        self.on_lost = on_lost
         self.seen: bytes | str | None = None
+        self._put_back = self.r.register_script(_PUT_BACK)
         self.r.set(self.key, orjson.dumps(self.doc()), nx=True)  # the first replica's settings start the clock
         self.load(self.r.get(self.key))
 
+    def doc(self) -> dict[str, Any]:
+        """The clock's anchors, scale, frozen flag and generation."""
+        return {**super().doc(), "gen": self.gen}
+
+    def adopt(self, doc: dict[str, Any]) -> None:
+        """Run from `doc` (another replica's `doc()`) from now on, in its generation."""
+        super().adopt(doc)
+        self.gen = str(doc.get("gen", self.gen))
+
     def load(self, raw: bytes | str | None) -> None:
-        """Adopt the stored clock when it changed since last seen."""
-        if raw is not None and raw != self.seen:
+        """Adopt the stored clock when it changed since last seen; after a loss of Redis's data, re-seed it and
+        never go back."""
+        if raw is None:
+            if self.seen is not None:  # the key is gone: seed it again from this replica's own clock
+                self._reseed(None)
+            return
+        if raw == self.seen:
+            return
+        doc = orjson.loads(raw)
+        if self.seen is not None and doc.get("gen") != self.gen:  # seeded anew by a replica started since
+            self._reseed(doc, raw)
+            return
+        self.seen = raw
+        self.adopt(doc)
+
+    def _reseed(self, doc: dict[str, Any] | None, raw: bytes | str | None = None) -> None:
+        was = self.now()
+        if doc is not None and _now_of(doc) >= was:  # the new clock is not behind this one: take it
             self.seen = raw
-            self.adopt(orjson.loads(raw))
+            self.adopt(doc)
+            log.warning("Redis lost the twin's shared state; this replica takes the clock seeded anew "
+                        "(%.0f s ahead of its own)", _now_of(doc) - was)
+        else:
+            if doc is not None:
+                self.gen = str(doc.get("gen", self.gen))  # every replica converges on the newest generation
+            mine = orjson.dumps(self.doc())
+            if not self._put_back(keys=[self.key], args=[raw or "", mine]):
+                self.load(self.r.get(self.key))  # another replica re-seeded first: judge its clock instead
+                return
+            self.seen = mine
+            log.warning("Redis lost the twin's shared state; this replica put its clock back (%s)%s",
+                        format_cst(was), f", {_now_of(doc) - was:.0f} s ahead of the one seeded anew"
+                        if doc is not None else "")
+        if self.on_lost is not None:
+            self.on_lost()
 
     def _change(self, apply: Any, advance: float | None, freeze: bool | None, scale: float | None) -> Any:
         with self.r.pipeline() as pipe:
@@ -66,6 +120,24 @@ class SharedClock(VirtualClock):
         """Change every replica's clock (advance, freeze and scale all go through here), checked as locally."""
         moved: float = self._change(super().update, advance, freeze, scale)
         return moved
+
+
+def _now_of(doc: dict[str, Any]) -> float:
+    """The virtual time a stored clock says now."""
+    if doc.get("frozen"):
+        return float(doc["virtual"])
+    return float(doc["virtual"]) + (time.time() - float(doc["real"])) * float(doc["scale"])
+
+
+# write ARGV[2] where the clock is still ARGV[1] (empty: where it is gone)
+_PUT_BACK = """
+local current = redis.call('GET', KEYS[1])
+if (current == false and ARGV[1] == '') or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+"""
 
 
 class SharedFaults(Faults):
@@ -126,45 +198,6 @@ class Refresher:
             self.scenarios.noted(int(replies[1]))
         self.clock.load(values[0])
         self.faults.load(values[1])
-
-
-class RedisFiles:
-    """Uploaded files as Redis hashes `file:<sha256(key)>` (bytes and metadata), shared by every replica."""
-
-    def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float) -> None:
-        self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
-
-    def _key(self, key: str) -> str:
-        return f"{self.p}file:{hashlib.sha256(key.encode()).hexdigest()}"
-
-    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
-        """Store `file` (its bytes read from `source` when given), replacing any with the same key."""
-        if source is not None:
-            file = replace(file, data=source.read())  # already size-checked by the upload receiver
-        meta = orjson.dumps({k: v for k, v in asdict(file).items() if k != "data"})
-        name = self._key(file.key)
-        with self.r.pipeline() as pipe:
-            pipe.hset(name, mapping={"meta": meta, "data": file.data})
-            pipe.expire(name, self.gc)
-            pipe.execute()
-        return file
-
-    def get(self, key: str) -> StoredFile | None:
-        """The file stored under `key`, or None."""
-        meta, data = self.r.hmget(self._key(key), ["meta", "data"])
-        if meta is None or data is None:
-            return None
-        return StoredFile(**orjson.loads(meta), data=data if isinstance(data, bytes) else data.encode())
-
-    def delete(self, key: str) -> None:
-        """Forget the file under `key`."""
-        self.r.delete(self._key(key))
-
-    def prune(self, before: float) -> None:
-        """Expired files are refused by their creation time and collected by TTL: nothing to scan."""
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.r.scan_iter(match=f"{self.p}file:*", count=1000))
 
 
 class RedisGrants:

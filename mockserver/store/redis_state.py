@@ -25,7 +25,8 @@ from .redis_tasks import text
 
 _PER_TASK = 500  # polls remembered per task, as in memory
 
-# a lane: a sorted set of the times its slots come free; take the earliest when full, push start + run
+# a lane: a sorted set of the times its slots come free; take the earliest when full, push start + run; the
+# account's set of lane keys (KEYS[3]) lets a reset of one account find its lanes by name, never by a pattern
 _LANE = """
 local limit, ready, run = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local start = ready
@@ -38,6 +39,8 @@ redis.call('ZADD', KEYS[1], string.format('%.17g', start + run), n)
 while redis.call('ZCARD', KEYS[1]) > limit do redis.call('ZPOPMIN', KEYS[1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('SADD', KEYS[3], KEYS[1])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
 return string.format('%.17g', start)
 """
 
@@ -125,7 +128,8 @@ class RedisJournal:
 
 
 class RedisLanes:
-    """Concurrency lanes as sorted sets of slot free times, reserved by one Lua script."""
+    """Concurrency lanes as sorted sets of slot free times, reserved by one Lua script; each account's lane keys
+    are listed in a set `lanes:<account>`, so that resetting an account named `*` resets only that account."""
 
     def __init__(self, client: redis.Redis, prefix: str, gc_ttl_s: float, link: Link | None = None) -> None:
         self.r, self.p, self.gc = client, prefix, max(1, int(gc_ttl_s))
@@ -136,15 +140,21 @@ class RedisLanes:
         """Reserve a slot atomically across replicas; return when the task starts running."""
         account, model = key
         lane = f"{self.p}lane:{account}\x00{model}"
-        raw = self.link.script(self._script, [lane, lane + ":n"], [limit, repr(ready), repr(run), self.gc])
+        raw = self.link.script(self._script, [lane, lane + ":n", f"{self.p}lanes:{account}"],
+                               [limit, repr(ready), repr(run), self.gc])
         return float(raw)
 
     def reset(self, account: str | None = None) -> None:
-        """Forget every lane, or one account's."""
-        pattern = f"{self.p}lane:*" if account is None else f"{self.p}lane:{account}\x00*"
-        keys = list(self.r.scan_iter(match=pattern, count=1000))
-        if keys:
-            self.r.delete(*keys)
+        """Forget every lane, or one account's (found by its exact name: an account is never a pattern)."""
+        if account is None:
+            keys = [*self.r.scan_iter(match=f"{self.p}lane:*", count=1000),
+                    *self.r.scan_iter(match=f"{self.p}lanes:*", count=1000)]
+        else:
+            listed = f"{self.p}lanes:{account}"
+            lanes = [text(k) for k in self.r.smembers(listed)]
+            keys = [listed, *lanes, *(lane + ":n" for lane in lanes)]
+        for i in range(0, len(keys), 1000):
+            self.r.delete(*keys[i:i + 1000])
 
 
 class RedisRates:

@@ -24,6 +24,7 @@ import redis
 from ..domain.task import Task
 from .base import TaskExists
 from .redis_batch import Batcher
+from .redis_errors import parser_class
 from .redis_link import Link, Script
 
 PAGE = 200  # ids read per round trip when walking an account's tasks
@@ -66,9 +67,10 @@ def task_id_of(member: object) -> str:
 
 
 def connect(url: str) -> redis.Redis:
-    """A client for `redis://HOST:PORT/DB` (a pool: safe to share between threads)."""
+    """A client for `redis://HOST:PORT/DB` (a pool: safe to share between threads) whose outage replies are
+    connection errors (redis_errors.py)."""
     client: redis.Redis = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5,
-                                               health_check_interval=30)
+                                               health_check_interval=30, parser_class=parser_class())
     return client
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 
 from ..domain.task import Task
+from . import file_lock
 from .base import TaskExists
 
 _SCHEMA = """
@@ -33,10 +34,15 @@ class SqliteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives kill -9 of the process
-        self._db.executescript(_SCHEMA)
+        self._lock_file: Path | None = file_lock.acquire(self.path)  # StoreInUse when another process has it
+        try:
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives kill -9 of the process
+            self._db.executescript(_SCHEMA)
+        except BaseException:
+            file_lock.release(self._lock_file)
+            raise
         self._lock = threading.Lock()
 
     def put(self, task: Task) -> None:
@@ -152,6 +158,9 @@ class SqliteStore:
         return count
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and let another process have it."""
         with self._lock:
             self._db.close()
+            if self._lock_file is not None:
+                file_lock.release(self._lock_file)
+                self._lock_file = None
