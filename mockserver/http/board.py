@@ -41,7 +41,12 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
     @app.get("/ui", include_in_schema=False)
     async def board(request: Request, q: str = "") -> Response:
         """The board: tasks newest first, the clock, scenarios and faults."""
-        if request.query_params.get("token"):  # passed the gate: keep it as a cookie, drop it from the URL
+        given = request.query_params.get("token")
+        if given is not None:  # a login link: keep the token as a cookie and drop it from the URL, if it is right
+            if not access.is_admin_token(given):  # loopback passed the gate without it: set nothing (security.md)
+                return HTMLResponse(v.page("Wrong token", access.board_token,
+                                           "<h1>Wrong token</h1><p>The link's <code>token</code> is not this twin's "
+                                           "admin token; no cookie was set.</p>"), status_code=403, headers=_HEADERS)
             moved = RedirectResponse("/__mock/ui", status_code=303)
             moved.set_cookie(COOKIE, access.admin_token, httponly=True, samesite="strict", path="/__mock")
             return moved
