@@ -135,7 +135,7 @@ def _candidates(book: TaskBook, query: Query, result: Page) -> Iterator[Task]:
     elif accounts:
         source = iter(book.store.by_account(accounts[0], -math.inf, math.inf))
     else:
-        source = _newest(book)
+        source = _newest(book, SCAN_MAX + 1)  # one more than the window: whether the search stopped early
     for task in source:
         if result.touched >= SCAN_MAX:
             result.truncated = True
@@ -144,13 +144,14 @@ def _candidates(book: TaskBook, query: Query, result: Page) -> Iterator[Task]:
         yield task
 
 
-def _newest(book: TaskBook) -> Iterator[Task]:
-    """Every account's tasks, newest first, read from the store in chunks."""
+def _newest(book: TaskBook, most: int) -> Iterator[Task]:
+    """Every account's tasks, newest first, at most `most` of them, read from the store in chunks."""
     offset = 0
-    while True:
-        chunk = book.store.newest(offset, _CHUNK)
+    while offset < most:
+        want = min(_CHUNK, most - offset)
+        chunk = book.store.newest(offset, want)
         yield from chunk
-        if len(chunk) < _CHUNK:
+        if len(chunk) < want:
             return
         offset += len(chunk)
 
