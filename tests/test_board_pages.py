@@ -160,11 +160,11 @@ def test_a_row_shows_the_masked_key_and_the_prompt(mock: DashScopeMock) -> None:
                        headers={"Authorization": f"Bearer {key}", "X-DashScope-Async": "enable"})
     task_id = r.json()["output"]["task_id"]
     board = mock.http.get("/__mock/ui").text
-    assert "(sk-…7f3e)" in board and key not in board and "a heron in the rain" in board
+    assert '<span class="key">sk-…7f3e</span>' in board and key not in board and "a heron in the rain" in board
     found = mock.http.get("/__mock/ui/live", params={"q": "heron"}).json()["parts"]["tasks"]
     assert _ids(found) == [task_id]
     page = mock.http.get(f"/__mock/ui/tasks/{task_id}").text
-    assert "a heron in the rain" in page.split('class="prompt-full"', 1)[1] and "(sk-…7f3e)" in page
+    assert "a heron in the rain" in page.split('class="prompt-full"', 1)[1] and "sk-…7f3e" in page and key not in page
 
 
 def _poll(at: float, status: str) -> Poll:

@@ -53,7 +53,7 @@ class Row:
 
     task: Task
     status: str
-    account: str  # the account, with the masked key of a default account when known
+    key: str  # the masked key of a default account when known, else ""
     prompt: str
     end: float  # when it ends as served (poll-counted plans: when a poll saw it end)
 
@@ -96,8 +96,7 @@ def page(book: TaskBook, query: Query, label: Callable[[str], str | None]) -> Pa
 
     def row(task: Task, status: str) -> Row:
         hint = label(task.account.removesuffix(SYNC))
-        return Row(task, status, f"{task.account} ({hint})" if hint else task.account, prompt_of(task),
-                   book.times(task)[1])
+        return Row(task, status, hint or "", prompt_of(task), book.times(task)[1])
 
     if not query.words and not query.status and query.sort == "newest":  # one range of the submit order
         tasks = book.store.newest(query.offset, query.limit + 1)
@@ -117,7 +116,7 @@ def page(book: TaskBook, query: Query, label: Callable[[str], str | None]) -> Pa
         matched.append(found)
         if len(matched) >= keep:
             break
-    if query.sort != "newest":
+    if query.sort != "newest":  # stable: ties stay newest first
         matched.sort(key=_SORT_KEYS[query.sort])
     result.rows = matched[query.offset:query.offset + query.limit]
     result.more = len(matched) > query.offset + query.limit
@@ -158,7 +157,7 @@ def _newest(book: TaskBook, most: int) -> Iterator[Task]:
 
 def _matches(row: Row, words: tuple[str, ...]) -> bool:
     """Whether every word is in the row's id, account, model, status or prompt (`account:NAME` is the account)."""
-    text = f"{row.task.task_id} {row.account} {row.task.model} {row.status} {row.prompt}".lower()
+    text = f"{row.task.task_id} {row.task.account} {row.key} {row.task.model} {row.status} {row.prompt}".lower()
     for word in words:
         if word.startswith("account:"):
             if row.task.account.removesuffix(SYNC) != word[8:]:
@@ -172,5 +171,5 @@ _SORT_KEYS: dict[str, Callable[[Row], Any]] = {
     "oldest": lambda r: r.task.submit,
     "model": lambda r: (r.task.model, -r.task.submit),
     "status": lambda r: (r.status, -r.task.submit),
-    "account": lambda r: (r.account, -r.task.submit),
+    "account": lambda r: (r.task.account, -r.task.submit),
 }

@@ -97,7 +97,7 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
         parts = index_parts(query)
         body = f"""<div class="grid"><section class="tasks"><h1>Tasks <small>every account</small></h1>
 {v.query_form(query)}<div class="table-wrap"><table id="task-table"><thead><tr><th>task</th><th>account</th>
-<th>model</th><th>prompt</th><th>status</th><th>submitted (CST)</th><th>ended</th></tr></thead>
+<th>model</th><th>prompt</th><th>status</th><th>submitted (CST)</th><th class="ended">ended</th></tr></thead>
 <tbody id="tasks" data-live>{parts["tasks"]}</tbody></table></div><nav id="pager" data-live>{parts["pager"]}</nav>
 </section><aside>{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
 {v.fault_panel(twin.faults.plan.view())}</aside></div>"""
@@ -129,10 +129,10 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
         outcome = task.final if task.canceled_at is None else "CANCELED"
         detail = f" {task.code}: {task.message}" if task.final == "FAILED" and task.canceled_at is None else ""
         counted = " (advances by polls)" if task.poll_plan else ""
-        hint = twin.keys.label(task.account.removesuffix(SYNC))
-        account = f"{task.account} ({hint})" if hint else task.account
+        account = v.account_label(task.account, twin.keys.label(task.account.removesuffix(SYNC)) or "")
         body = f"""<h1>Task <code>{v.e(task.task_id)}</code> <span id="status" data-live>{parts["status"]}</span></h1>
-<section class="plan"><dl><dt>model</dt><dd>{v.e(task.model)}</dd><dt>account</dt><dd>{v.e(account)}</dd>
+<section class="plan"><dl><dt>model</dt><dd>{v.e(task.model)}</dd>
+<dt>account</dt><dd title="{v.e(task.account)}">{account}</dd>
 <dt>prompt</dt><dd class="prompt-full">{v.e(browse.prompt_of(task) or "–")}</dd>
 <dt>submitted</dt><dd>{v.e(format_cst(task.submit))} CST</dd>
 <dt>queue wait</dt><dd>{v.e(v.seconds(max(scheduled - task.submit, 0)))}{counted}</dd>

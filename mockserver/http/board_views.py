@@ -74,10 +74,19 @@ def task_rows(rows: Iterable[Row]) -> str:
         prompt = row.prompt if len(row.prompt) <= PROMPT_SHOWN else row.prompt[:PROMPT_SHOWN - 1] + "…"
         out.append(
             f'<tr data-task="{e(task.task_id)}"><td class="id"><a href="/__mock/ui/tasks/{e(task.task_id)}">'
-            f'{e(task.task_id)}</a></td><td class="account">{e(row.account)}</td><td>{e(task.model)}</td>'
-            f'<td class="prompt" title="{e(row.prompt)}">{e(prompt)}</td><td>{badge(status)}</td>'
-            f"<td>{e(format_cst(task.submit))}</td><td>{e(ended_at(task, status, row.end))}</td></tr>")
+            f'{e(task.task_id)}</a></td><td class="account" title="{e(task.account)}">'
+            f'{account_label(task.account, row.key)}</td><td>{e(task.model)}</td>'
+            f'<td class="prompt" title="{e(row.prompt)}">{e(prompt)}</td>'
+            f'<td>{badge(status)}</td><td>{e(format_cst(task.submit))}</td>'
+            f'<td class="ended">{e(ended_at(task, status, row.end))}</td></tr>')
     return "".join(out) or '<tr class="empty"><td colspan="7">No tasks match.</td></tr>'
+
+
+def account_label(account: str, key: str) -> str:
+    """An account for people: the masked key of a default account (its `acct-` id is a hash), else its name."""
+    if key:
+        return f'<span class="key">{e(key)}</span> <small>{e(account[:10])}…</small>'
+    return e(account)
 
 
 def pager(query: Query, shown: int, more: bool, truncated: bool, touched: int) -> str:
