@@ -42,7 +42,7 @@ class ControlPlane:
                 from . import board
                 from .admin_api import build_admin
 
-                admin = build_admin(self.twin, self.access)
+                admin = build_admin(self.twin, self.access, self.request_log)
                 board.install(admin, self.twin, self.renderer, self.access)
                 self._app = admin
             return self._app
