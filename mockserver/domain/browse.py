@@ -23,7 +23,7 @@ SCAN_MAX = 5_000  # tasks a filtered or re-sorted page may look at, newest first
 MAX_LIMIT = 200
 MAX_OFFSET = SCAN_MAX  # deeper pages would cost O(offset): narrow the search instead
 SORTS = ("newest", "oldest", "model", "status", "account")
-_CHUNK = 250  # tasks read from the store per round trip while scanning
+_CHUNK = 100  # tasks in the first read from the store while scanning (each next read is 4 times larger)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,7 @@ def page(book: TaskBook, query: Query, label: Callable[[str], str | None]) -> Pa
     result = Page()
 
     def row(task: Task, status: str) -> Row:
-        hint = label(task.account.removesuffix(SYNC))
-        return Row(task, status, hint or "", prompt_of(task), book.times(task)[1])
+        return Row(task, status, label(task.account.removesuffix(SYNC)) or "", prompt_of(task), book.times(task)[1])
 
     if not query.words and not query.status and query.sort == "newest":  # one range of the submit order
         tasks = book.store.newest(query.offset, query.limit + 1)
@@ -105,20 +104,19 @@ def page(book: TaskBook, query: Query, label: Callable[[str], str | None]) -> Pa
         result.rows = [row(t, book.status_at(t, now)) for t in tasks[:query.limit]]
         return result
     keep = query.offset + query.limit + 1 if query.sort == "newest" else math.inf
-    matched: list[Row] = []
+    matched: list[tuple[Task, str]] = []
     for task in _candidates(book, query, result):
         status = book.status_at(task, now)
         if query.status and status != query.status:
             continue
-        found = row(task, status)
-        if query.words and not _matches(found, query.words):
+        if query.words and not _matches(task, status, label, query.words):
             continue
-        matched.append(found)
+        matched.append((task, status))
         if len(matched) >= keep:
             break
     if query.sort != "newest":  # stable: ties stay newest first
         matched.sort(key=_SORT_KEYS[query.sort])
-    result.rows = matched[query.offset:query.offset + query.limit]
+    result.rows = [row(t, s) for t, s in matched[query.offset:query.offset + query.limit]]
     result.more = len(matched) > query.offset + query.limit
     return result
 
@@ -144,32 +142,43 @@ def _candidates(book: TaskBook, query: Query, result: Page) -> Iterator[Task]:
 
 
 def _newest(book: TaskBook, most: int) -> Iterator[Task]:
-    """Every account's tasks, newest first, at most `most` of them, read from the store in chunks."""
-    offset = 0
+    """Every account's tasks, newest first, at most `most` of them, read from the store in growing chunks (a page
+    found early reads little; a long scan makes few calls)."""
+    offset, size = 0, _CHUNK
     while offset < most:
-        want = min(_CHUNK, most - offset)
+        want = min(size, most - offset)
         chunk = book.store.newest(offset, want)
         yield from chunk
         if len(chunk) < want:
             return
         offset += len(chunk)
+        size *= 4
 
 
-def _matches(row: Row, words: tuple[str, ...]) -> bool:
-    """Whether every word is in the row's id, account, model, status or prompt (`account:NAME` is the account)."""
-    text = f"{row.task.task_id} {row.task.account} {row.key} {row.task.model} {row.status} {row.prompt}".lower()
+def _matches(task: Task, status: str, label: Callable[[str], str | None], words: tuple[str, ...]) -> bool:
+    """Whether every word is in the task's id, account, masked key, model, status or prompt (`account:NAME`: the
+    account itself); the prompt is read only when the rest does not have the word."""
+    text = f"{task.task_id} {task.account} {label(task.account.removesuffix(SYNC)) or ''} {task.model} {status}"
+    text = text.lower()
+    prompt: str | None = None
     for word in words:
         if word.startswith("account:"):
-            if row.task.account.removesuffix(SYNC) != word[8:]:
+            if task.account.removesuffix(SYNC) != word[8:]:
                 return False
-        elif word.lower() not in text:
+            continue
+        low = word.lower()
+        if low in text:
+            continue
+        if prompt is None:
+            prompt = prompt_of(task).lower()
+        if low not in prompt:
             return False
     return True
 
 
-_SORT_KEYS: dict[str, Callable[[Row], Any]] = {
-    "oldest": lambda r: r.task.submit,
-    "model": lambda r: (r.task.model, -r.task.submit),
-    "status": lambda r: (r.status, -r.task.submit),
-    "account": lambda r: (r.task.account, -r.task.submit),
+_SORT_KEYS: dict[str, Callable[[tuple[Task, str]], Any]] = {
+    "oldest": lambda r: r[0].submit,
+    "model": lambda r: (r[0].model, -r[0].submit),
+    "status": lambda r: (r[1], -r[0].submit),
+    "account": lambda r: (r[0].account, -r[0].submit),
 }

@@ -4,7 +4,9 @@ sends the writes (to the admin API, with the board's per-process token).
 
 The task list is one page, filtered and sorted here (domain/browse.py: never a walk of every account). The
 page's script asks `/ui/live` (or a task's `/live`) once a second with the digest of what it shows and gets 204
-when nothing changed, else only the live parts. docs/board.md.
+when nothing changed, else only the live parts. The page handlers are plain functions, so FastAPI runs them in
+its thread pool: a filtered page's bounded scan (up to browse.SCAN_MAX tasks) never holds up the event loop's
+polls for its whole length. docs/board.md.
 
 It reads the twin only through its read API: `twin.tasks` (recent, find, status, times, polls), `twin.clock`,
 `twin.scenarios`, `twin.faults`.
@@ -82,7 +84,7 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
                         headers=_HEADERS)
 
     @app.get("/ui", include_in_schema=False)
-    async def board(request: Request) -> Response:
+    def board(request: Request) -> Response:
         """The board: a page of every account's tasks (filtered and sorted here), the clock, scenarios, faults."""
         given = request.query_params.get("token")
         if given is not None:  # a login link: keep the token as a cookie and drop it from the URL, if it is right
@@ -104,12 +106,12 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
         return html("Tasks", body, live="/__mock/ui/live")
 
     @app.get("/ui/live", include_in_schema=False)
-    async def board_live(request: Request, seen: str | None = None) -> Response:
+    def board_live(request: Request, seen: str | None = None) -> Response:
         """What changed on the board for its query since the digest `seen` (204: nothing)."""
         return changes(index_parts(Query.parse(dict(request.query_params))), seen)
 
     @app.get("/ui/tasks/{task_id}/live", include_in_schema=False)
-    async def task_live(task_id: str, seen: str | None = None) -> Response:
+    def task_live(task_id: str, seen: str | None = None) -> Response:
         """What changed on a task's page since the digest `seen` (204: nothing; 404: the task is gone)."""
         task = twin.tasks.find(task_id)
         if task is None:
@@ -117,7 +119,7 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
         return changes(task_parts(task), seen)
 
     @app.get("/ui/tasks/{task_id}", include_in_schema=False)
-    async def task_page(task_id: str) -> Response:
+    def task_page(task_id: str) -> Response:
         """One task: plan (with the prompt), timeline with polls, request, result, journal."""
         task = twin.tasks.find(task_id)
         if task is None:
