@@ -168,7 +168,7 @@ class RequestLog:
                 self._writer = threading.Thread(target=self._write_all, name="dashscope-mock-request-log",
                                                 daemon=True)
                 self._writer.start()
-            self._wake.notify()
+            self._wake.notify_all()  # the writer, not only a drain() that may be waiting too
 
     def _write_all(self) -> None:
         """The writer thread: format and write batches as they come; report drops once the queue is empty."""
