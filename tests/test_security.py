@@ -34,14 +34,15 @@ def test_a_planted_symlink_in_the_data_dir_is_never_followed(tmp_path: Path) -> 
 
 
 def test_without_a_data_dir_the_file_is_in_a_fresh_private_directory(tmp_path: Path) -> None:
-    predictable = Path(tempfile.gettempdir()) / "dashscope-mock-8089.admin-token"  # the old name
+    port = 1  # a port no twin serves on: the link planted below cannot catch a real run's token
+    predictable = Path(tempfile.gettempdir()) / f"dashscope-mock-{port}.admin-token"  # the old, guessable name
     planted = not predictable.exists() and not predictable.is_symlink()
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     if planted:
         predictable.symlink_to(victim)
     try:
-        one, two = write_token_file("tok-1", None, 8089), write_token_file("tok-2", None, 8089)
+        one, two = write_token_file("tok-1", None, port), write_token_file("tok-2", None, port)
         assert one.private_dir is not None and two.private_dir is not None
         assert one.private_dir != two.private_dir  # the name cannot be guessed ahead of time
         for written in (one, two):
