@@ -134,6 +134,8 @@ def test_every_store_hands_out_the_newest_tasks_in_pages(make_mock: Any) -> None
     assert store.newest(40, 10) == []
     mock.http.post("/__mock/reset", json={"account": made[-1].account})
     assert [t.task_id for t in store.newest(0, 2)] == newest[1:3]  # a reset account's task is gone
+    mine = mock.http.get("/__mock/ui/live", params={"q": f"account:{made[3].account}"}).json()["parts"]["tasks"]
+    assert _ids(mine) == [made[3].task_id]  # the account's own index, on every store
 
 
 def test_filters_and_sorts_are_answered_by_the_server(mock: DashScopeMock) -> None:
