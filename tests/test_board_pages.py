@@ -136,6 +136,8 @@ def test_every_store_hands_out_the_newest_tasks_in_pages(make_mock: Any) -> None
     assert [t.task_id for t in store.newest(0, 2)] == newest[1:3]  # a reset account's task is gone
     mine = mock.http.get("/__mock/ui/live", params={"q": f"account:{made[3].account}"}).json()["parts"]["tasks"]
     assert _ids(mine) == [made[3].task_id]  # the account's own index, on every store
+    assert made[3].task_id in mock.http.get(f"/__mock/ui/tasks/{made[3].task_id}").text
+    assert mock.http.get(f"/__mock/ui/tasks/{made[3].task_id}/live").json()["parts"]["status"]
 
 
 def test_filters_and_sorts_are_answered_by_the_server(mock: DashScopeMock) -> None:
