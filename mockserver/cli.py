@@ -13,7 +13,6 @@ import signal
 import socket
 import sqlite3
 import sys
-import tempfile
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -28,6 +27,7 @@ except ImportError:  # pragma: no cover
     from click import exceptions as cx  # type: ignore[no-redef,unused-ignore]
 
 from .settings import Settings
+from .token_file import TokenFile, write_token_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
 ENV = "DASHSCOPE_MOCK_"
@@ -171,20 +171,13 @@ def _public_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _token_note(given: bool, token: str, port: int, data_dir: Path | None) -> tuple[str, Path | None]:
+def _token_note(given: bool, token: str, port: int, data_dir: Path | None) -> tuple[str, TokenFile | None]:
     """Where to read the admin token: the caller's own value, or a private file (never the token in the log,
     since start-up banners end up in CI logs); GET /__mock/token answers it on loopback too."""
     if given:
         return "X-Mock-Admin-Token: the --admin-token value", None
-    if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path = data_dir / "admin-token"
-    else:
-        path = Path(tempfile.gettempdir()) / f"dashscope-mock-{port}.admin-token"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(token + "\n")
-    return f"X-Mock-Admin-Token: the token in {path}, or GET /__mock/token from this machine", path
+    written = write_token_file(token, data_dir, port)  # O_EXCL|O_NOFOLLOW, 0600 (token_file.py)
+    return f"X-Mock-Admin-Token: the token in {written.path}, or GET /__mock/token from this machine", written
 
 
 @app.command()
@@ -264,7 +257,11 @@ def serve(
         sock.close()
         raise cx.UsageError(f"cannot start: {exc}") from exc
     twin = application.state.twin
-    note, token_file = _token_note(admin_token is not None, twin.admin_token, sock.getsockname()[1], data_dir)
+    try:
+        note, token_file = _token_note(admin_token is not None, twin.admin_token, sock.getsockname()[1], data_dir)
+    except OSError as exc:  # a token file that cannot be made safely (token_file.py): one line, exit 2
+        sock.close()
+        raise cx.UsageError(f"cannot start: {exc}") from exc
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", stream=sys.stderr)
     typer.echo(
         f"dashscope-mock {profile.value} profile ({settings.validation} validation), "
@@ -285,7 +282,7 @@ def serve(
     if request_log is not None:
         request_log.close()
     if token_file is not None:
-        token_file.unlink(missing_ok=True)
+        token_file.remove()
 
 
 def _run(application: Any, sock: socket.socket) -> None:

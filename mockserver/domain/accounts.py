@@ -39,10 +39,25 @@ def key_id(api_key: str) -> str:
     return str(int(hashlib.sha256(api_key.encode()).hexdigest()[:8], 16) % 100000)
 
 
+_HINTS: dict[str, str] = {}  # default account -> its key, masked (for people: the board); bounded like the cache
+_HINTS_MAX = 65536
+
+
+def masked(api_key: str) -> str:
+    """A key as people may see it: its prefix and at most its last 4 characters (a third of it for short keys)."""
+    prefix = "sk-" if api_key.startswith("sk-") else ""
+    shown = min(4, (len(api_key) - len(prefix)) // 3)
+    return f"{prefix}…{api_key[len(api_key) - shown:] if shown else ''}"
+
+
 @functools.lru_cache(maxsize=65536)
 def _default_caller(token: str) -> Caller:
     """A key nobody listed is its own account (hashing it on every poll would be wasted work)."""
-    return Caller("acct-" + hashlib.sha256(token.encode()).hexdigest()[:16], key_id(token), token, "cn-beijing")
+    account = "acct-" + hashlib.sha256(token.encode()).hexdigest()[:16]
+    if len(_HINTS) >= _HINTS_MAX:
+        _HINTS.clear()
+    _HINTS[account] = masked(token)
+    return Caller(account, key_id(token), token, "cn-beijing")
 
 
 class KeyBook:
@@ -123,6 +138,11 @@ class KeyBook:
             raise self.catalog.error("AllocationQuota.FreeTierOnly")
         if state == "blocked":
             raise self.catalog.error("InvalidApiKey", self.catalog.message("InvalidApiKey", "blocked"))
+
+    def label(self, account: str) -> str | None:
+        """The masked key behind a default (`acct-…`) account, when this process has seen it called; None for a
+        named account (its name says who it is) or a key not seen since start."""
+        return _HINTS.get(account)
 
     def account_of(self, api_key: str) -> str | None:
         """The account a key maps to (None when it would be rejected)."""

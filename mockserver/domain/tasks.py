@@ -7,8 +7,6 @@ offers the read API the admin side and the test harness use (`find`, `of_account
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -252,12 +250,6 @@ class TaskBook:
                     break
         rows.sort(key=lambda t: t.submit, reverse=True)
         return rows[:limit]
-
-    def recent(self, limit: int = 200) -> list[Task]:
-        """Every account's newest stored tasks, newest first (the board)."""
-        merged = heapq.merge(*(self.of_account(a, limit) for a in self.store.accounts()),
-                             key=lambda t: t.submit, reverse=True)
-        return list(itertools.islice(merged, limit))
 
     def polls(self, task_id: str) -> list[Poll]:
         """Every poll the task got."""

@@ -71,6 +71,10 @@ class Access:
     def _token_ok(self, given: str | None, expected: str) -> bool:
         return bool(given) and hmac.compare_digest((given or "").encode(), expected.encode())
 
+    def is_admin_token(self, given: str | None) -> bool:
+        """Whether `given` is the admin token (compared in constant time)."""
+        return self._token_ok(given, self.admin_token)
+
     def authenticated(self, headers: Mapping[str, str], cookies: Mapping[str, str], query_token: str | None,
                       client: str) -> tuple[bool, str]:
         """(allowed, how): the admin token ("header", "query" or the board's "cookie"), or "loopback"."""

@@ -24,6 +24,7 @@ from . import admin_models as m
 from . import gate
 from .access import COOKIE, Access, is_loopback
 from .gate import Gate, envelope
+from .requestlog import RequestLog
 
 REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.ErrorEnvelope, "description": "Invalid input (nothing was changed)."},
@@ -44,7 +45,7 @@ def _field_errors(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def build_admin(twin: Twin, access: Access) -> FastAPI:
+def build_admin(twin: Twin, access: Access, request_log: RequestLog | None = None) -> FastAPI:
     """The admin FastAPI app (mount it at /__mock); its OpenAPI document is /__mock/openapi.json."""
     app = FastAPI(title="dashscope-mock admin API", version="1", docs_url=None, redoc_url=None,
                   description="The twin's control plane: clock, scenarios, faults, accounts, task inspection.",
@@ -83,10 +84,10 @@ def build_admin(twin: Twin, access: Access) -> FastAPI:
             return envelope(404, "NotFound", "No such admin endpoint.")
         return envelope(exc.status_code, "InvalidParameter", str(exc.detail))
 
-    @app.get("/health", response_model=m.Health)
+    @app.get("/health", response_model=m.Health, response_model_exclude_none=True)
     async def health() -> dict[str, Any]:
-        """Liveness plus a few counters."""
-        return gate.health(twin)
+        """Liveness plus a few counters (with a request log, its queued and dropped lines)."""
+        return gate.health(twin, request_log)
 
     @app.get("/token", response_model=m.Token)
     async def token(request: Request) -> Any:

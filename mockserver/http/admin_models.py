@@ -55,6 +55,13 @@ class ClockState(Output):
     frozen: bool
 
 
+class RequestLogCounters(Output):
+    """The request log's lines waiting for its stream, and those dropped because the stream did not keep up."""
+
+    queued: int
+    dropped: int
+
+
 class Health(Output):
     """Liveness plus a few counters."""
 
@@ -64,6 +71,7 @@ class Health(Output):
     tasks: int
     models: int
     clock: ClockState
+    request_log: RequestLogCounters | None = None
 
 
 class ResetRequest(Input):

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
         Route("/openapi.json", serve_spec, methods=["GET"]),
         *docs.routes(access, twin.spec.doc),
         *UploadsApi(twin).routes(wrap),
-        Mount("/__mock", app=control_plane(twin, renderer, access)),
+        Mount("/__mock", app=control_plane(twin, renderer, access, guard.log)),
         *result_routes(ResultsApi(twin, signer)),
     ]
     app = Starlette(routes=routes)

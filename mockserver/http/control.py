@@ -20,13 +20,15 @@ from ..domain.state import Twin
 from ..wire.render import Renderer
 from .access import Access
 from .gate import ASGIApp, Gate, Receive, Scope, Send, health
+from .requestlog import RequestLog
 
 
 class ControlPlane:
     """ASGI app for `/__mock`: health directly, everything else by the admin app, built once on first use."""
 
-    def __init__(self, twin: Twin, renderer: Renderer, access: Access) -> None:
+    def __init__(self, twin: Twin, renderer: Renderer, access: Access, request_log: RequestLog | None = None) -> None:
         self.twin = twin
+        self.request_log = request_log
         self.renderer = renderer
         self.access = access
         self.state = State({"twin": twin, "access": access})
@@ -40,14 +42,15 @@ class ControlPlane:
                 from . import board
                 from .admin_api import build_admin
 
-                admin = build_admin(self.twin, self.access)
+                admin = build_admin(self.twin, self.access, self.request_log)
                 board.install(admin, self.twin, self.renderer, self.access)
                 self._app = admin
             return self._app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and _route_path(scope) == "/health":
-            await Response(orjson.dumps(health(self.twin)), media_type="application/json")(scope, receive, send)
+            answer = orjson.dumps(health(self.twin, self.request_log))
+            await Response(answer, media_type="application/json")(scope, receive, send)
             return
         app = self._app
         if app is None:
@@ -62,6 +65,6 @@ def _route_path(scope: Scope) -> str:
     return path[len(root):] if root and path.startswith(root) else path
 
 
-def control_plane(twin: Twin, renderer: Renderer, access: Access) -> Gate:
+def control_plane(twin: Twin, renderer: Renderer, access: Access, request_log: RequestLog | None = None) -> Gate:
     """The app to mount at `/__mock`: the control plane behind its gate."""
-    return Gate(ControlPlane(twin, renderer, access), access, twin.catalog.error("InternalError").message)
+    return Gate(ControlPlane(twin, renderer, access, request_log), access, twin.catalog.error("InternalError").message)

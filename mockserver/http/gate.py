@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from ..domain.state import Twin
 from .access import Access
+from .requestlog import RequestLog
 
 log = logging.getLogger("dashscope_mock")
 Scope = MutableMapping[str, Any]
@@ -33,13 +34,17 @@ def envelope(status: int, code: str, message: str, headers: dict[str, str] | Non
                     media_type="application/json", headers={"x-request-id": rid, **(headers or {})})
 
 
-def health(twin: Twin) -> dict[str, Any]:
-    """GET /__mock/health: liveness plus a few counters (typed as the admin API's `Health`)."""
+def health(twin: Twin, request_log: RequestLog | None = None) -> dict[str, Any]:
+    """GET /__mock/health: liveness plus a few counters (typed as the admin API's `Health`); with a request log,
+    how many of its lines wait for the stream and how many were dropped (http/requestlog.py)."""
     clock = twin.clock.state()
     # the numbers as the admin API's pydantic model gives them: floats stay floats (scale 1 is 1.0)
     clock.update(now=float(cast(float, clock["now"])), scale=float(cast(float, clock["scale"])))
-    return {"status": "ok", "profile": twin.settings.profile, "validation": twin.settings.validation,
-            "tasks": len(twin.tasks.store), "models": len(twin.registry.models), "clock": clock}
+    answer = {"status": "ok", "profile": twin.settings.profile, "validation": twin.settings.validation,
+              "tasks": len(twin.tasks.store), "models": len(twin.registry.models), "clock": clock}
+    if request_log is not None:
+        answer["request_log"] = request_log.counters()
+    return answer
 
 
 class Gate:

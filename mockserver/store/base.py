@@ -47,6 +47,11 @@ class TaskStore(Protocol):
         """Every account that has a stored task."""
         ...
 
+    def newest(self, offset: int, limit: int) -> list[Task]:
+        """Every account's tasks, newest first: `limit` of them after the newest `offset` (the board's pages; the
+        cost is O(offset + limit), never O(accounts) or O(tasks))."""
+        ...
+
     def expire(self, before: float) -> int:
         """Remove tasks submitted before `before`; returns how many went."""
 

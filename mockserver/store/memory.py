@@ -101,6 +101,24 @@ class MemoryStore:
         """Every account that has a stored task."""
         return [a for a, sub in list(self._by_account.items()) if sub.live()]
 
+    def newest(self, offset: int, limit: int) -> list[Task]:
+        """Every account's tasks, newest first, from the submit-ordered queue's end (entries of tasks a reset
+        dropped are passed over)."""
+        rows: list[Task] = []
+        skipped = 0
+        with self._lock:  # the queue cannot change while it is walked
+            for _, task_id in reversed(self._order):
+                task = self._tasks.get(task_id)
+                if task is None:
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                rows.append(task)
+                if len(rows) >= limit:
+                    break
+        return rows
+
     def count_by_account(self, account: str, since: float, until: float) -> int:
         """How many of the account's tasks were submitted in [since, until] (two bisections)."""
         sub = self._by_account.get(account)

@@ -172,6 +172,15 @@ class RedisStore:
         start = len(self._acct(""))
         return [text(k)[start:] for k in self.r.scan_iter(match=self._acct("*"), count=1000)]
 
+    def newest(self, offset: int, limit: int) -> list[Task]:
+        """Every account's tasks, newest first: a range of the `order` index (O(log n + limit)) and one MGET."""
+        if limit <= 0:
+            return []
+        members = self.r.zrevrange(f"{self.p}order", offset, offset + limit - 1)
+        if not members:
+            return []
+        return [self._load(raw) for raw in self.r.mget([self.key(task_id_of(m)) for m in members]) if raw is not None]
+
     def count_by_account(self, account: str, since: float, until: float) -> int:
         """How many of the account's tasks were submitted in [since, until] (ZCOUNT: O(log n))."""
         return int(self.r.zcount(self._acct(account), since, until))

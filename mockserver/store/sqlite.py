@@ -120,6 +120,13 @@ class SqliteStore:
         with self._lock:
             return [a for (a,) in self._db.execute("SELECT DISTINCT account FROM tasks").fetchall()]
 
+    def newest(self, offset: int, limit: int) -> list[Task]:
+        """Every account's tasks, newest first (the submit index, ties in insertion order)."""
+        with self._lock:
+            rows = self._db.execute("SELECT row FROM tasks ORDER BY submit DESC, rowid DESC LIMIT ? OFFSET ?",
+                                    (limit, offset)).fetchall()
+        return [Task.from_row(orjson.loads(row)) for (row,) in rows]
+
     def expire(self, before: float) -> int:
         """Drop tasks submitted before `before` (an indexed range delete, no scan)."""
         with self._lock:

@@ -222,6 +222,7 @@ def test_lines_left_on_a_closed_loop_are_written_by_the_next_line_once_their_tim
     assert out.getvalue() == ""
     time.sleep(0.1)
     asyncio.run(request("rid-2"))  # a later request, on another loop: the overdue batch goes out
+    assert log.drain(2.0)  # (written by the log's own thread, a moment later)
     assert "request_id=rid-1" in out.getvalue()
     log.close()
     assert "request_id=rid-2" in out.getvalue()

@@ -9,24 +9,24 @@ function say(text, bad) {
   flash.className = bad ? "bad" : "good";
 }
 
-function applyFilter() {
-  const box = document.getElementById("filter");
-  if (!box) return;
-  const words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
-  for (const row of document.querySelectorAll("#tasks tr[data-search]")) {
-    row.hidden = !words.every((w) => row.dataset.search.includes(w));
-  }
-}
+// The live parts come from the page's live URL with the page's own query, and only when they changed: the
+// server answers 204 to the digest of what is shown (the board never reloads every task).
+const live = document.querySelector('meta[name="board-live"]').content;
+let shown = null;
 
 async function refresh() {
-  const answer = await fetch(location.href, {headers: {"x-board-live": "1"}, credentials: "same-origin"});
-  if (!answer.ok) return;
-  const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
-  for (const part of fresh.querySelectorAll("[data-live]")) {
-    const here = document.getElementById(part.id);
-    if (here && here.innerHTML !== part.innerHTML) here.innerHTML = part.innerHTML;
+  if (!live) return;
+  const url = new URL(live, location.href);
+  for (const [name, value] of new URL(location.href).searchParams) url.searchParams.set(name, value);
+  if (shown) url.searchParams.set("seen", shown);
+  const answer = await fetch(url, {credentials: "same-origin"});
+  if (answer.status !== 200) return;
+  const fresh = await answer.json();
+  shown = fresh.digest;
+  for (const [id, html] of Object.entries(fresh.parts)) {
+    const here = document.getElementById(id);
+    if (here && here.innerHTML !== html) here.innerHTML = html;
   }
-  applyFilter();
 }
 
 async function send(action, body) {
@@ -66,14 +66,24 @@ document.addEventListener("click", (event) => {
   send(button.dataset.action, button.dataset.body ? JSON.parse(button.dataset.body) : undefined);
 });
 
+// the search box asks the server as you type (debounced); the selects submit the query form
 const filter = document.getElementById("filter");
+let typing = null;
 if (filter) {
   filter.addEventListener("input", () => {
-    const url = new URL(location.href);
-    if (filter.value) url.searchParams.set("q", filter.value); else url.searchParams.delete("q");
-    history.replaceState(null, "", url);
-    applyFilter();
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      const url = new URL(location.href);
+      if (filter.value) url.searchParams.set("q", filter.value); else url.searchParams.delete("q");
+      url.searchParams.delete("offset");
+      history.replaceState(null, "", url);
+      shown = null;
+      refresh().catch(() => {});
+    }, 250);
   });
 }
-applyFilter();
+for (const select of document.querySelectorAll("#query select")) {
+  select.addEventListener("change", () => select.form.requestSubmit());
+}
+refresh().catch(() => {});
 setInterval(() => { if (!document.hidden) refresh().catch(() => {}); }, 1000);
