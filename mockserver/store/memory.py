@@ -6,6 +6,7 @@ import bisect
 import copy
 import heapq
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 
 from ..domain.task import Task
@@ -39,6 +40,10 @@ class MemoryStore:
         self._tasks: dict[str, Task] = {}
         self._by_account: dict[str, _Submits] = {}
         self._order: list[tuple[float, str]] = []  # a heap; entries of tasks gone by reset are skipped
+        # ids in the order they were stored, for the board's newest-first pages: a heap's list is not sorted once
+        # anything was popped, so it cannot be read backwards. Ids of gone tasks are skipped, and cut from the
+        # front as expiry passes them.
+        self._stored: deque[str] = deque()
         self._meta: dict[str, str] = {}
         self._lock = threading.Lock()
         self.work = 0
@@ -60,6 +65,7 @@ class MemoryStore:
                 sub.times.insert(i, task.submit)
                 sub.ids.insert(i, task.task_id)
             heapq.heappush(self._order, (task.submit, task.task_id))
+            self._stored.append(task.task_id)
 
     def get(self, task_id: str) -> Task | None:
         """The task with this id, or None."""
@@ -107,7 +113,7 @@ class MemoryStore:
         rows: list[Task] = []
         skipped = 0
         with self._lock:  # the queue cannot change while it is walked
-            for _, task_id in reversed(self._order):
+            for task_id in reversed(self._stored):
                 task = self._tasks.get(task_id)
                 if task is None:
                     continue
@@ -140,6 +146,9 @@ class MemoryStore:
                 if task is not None:
                     gone += 1
                     touched.add(task.account)
+            while self._stored and self._stored[0] not in self._tasks:
+                self._stored.popleft()
+                work += 1
             for account in touched:
                 sub = self._by_account.get(account)
                 if sub is None:
@@ -163,6 +172,7 @@ class MemoryStore:
                 self._tasks.clear()
                 self._by_account.clear()
                 self._order.clear()
+                self._stored.clear()
                 return
             sub = self._by_account.pop(account, None)
             if sub is not None:
