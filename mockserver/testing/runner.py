@@ -51,10 +51,11 @@ class ThreadedServer:
     """uvicorn serving `app` on the listening socket `sock` in a daemon thread; `close` releases the socket."""
 
     def __init__(self, app: ASGIApp, sock: socket.socket, *, lazy: bool = False,
-                 name: str = "dashscope-mock") -> None:
+                 name: str = "dashscope-mock", options: dict[str, Any] | None = None) -> None:
         self.app = app
         self.sock = sock
         self.lazy = lazy
+        self.options = options or {}  # more uvicorn options, e.g. ssl_certfile/ssl_keyfile for a TLS listener
         self.error: BaseException | None = None  # what the thread raised: a thread cannot raise into a test
         self._wake_r, self._wake_w = socket.socketpair()
         self._lock = threading.Lock()
@@ -108,7 +109,7 @@ class ThreadedServer:
         with self._lock:
             if self._closing:
                 return
-            config = server_config(self.app)  # the CLI's timeouts (http/serving.py)
+            config = server_config(self.app, **self.options)  # the CLI's timeouts (http/serving.py)
             self._server = uvicorn.Server(config)
         try:
             self._server.run(sockets=[self.sock])
