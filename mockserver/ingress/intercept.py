@@ -4,9 +4,12 @@ the twin's CA. Fail-closed: no call can reach the real service.
 
 How, with public interfaces only:
 
-- `socket.getaddrinfo` answers the service's names with the twin's loopback listeners (port 443 -> the TLS
-  listener, any other port -> the plain one). requests, urllib, httpx (sync and async) and aiohttp (its threaded
-  resolver, and asyncio's `loop.getaddrinfo`) all resolve through it.
+- `socket.getaddrinfo` answers the service's names with TWIN_ADDRESS, a loopback address nothing listens on,
+  and `socket.socket.connect` turns a connection to it into one to the twin's listeners (port 443 -> the TLS
+  listener, any other port -> the plain one): some clients (anyio, so async httpx) keep their own port rather
+  than the resolved one. requests, urllib, httpx (sync and async) and aiohttp (its threaded resolver, and
+  asyncio's `loop.getaddrinfo`) all resolve and connect through these; a client that escapes the connect
+  patch reaches a closed loopback port, never the service.
 - `ssl.SSLContext.wrap_socket` / `wrap_bio` use a context that trusts only the twin's CA when the server name is
   one of the service's, whatever context the client built (aiohttp's is made at import, certifi's has no CA of ours).
 - The service's names join NO_PROXY, so a proxy in the environment never carries them elsewhere.
@@ -36,7 +39,17 @@ if TYPE_CHECKING:
     from ..testing.handle import DashScopeMock
 
 Address = tuple[str, int]
+TWIN_ADDRESS = "127.77.83.1"  # what the service's names resolve to while intercepted (loopback, unused)
 _HTTPS_PORTS = (443, "443", "https", b"443", b"https")
+
+
+def _port_number(port: Any) -> int:
+    if port in _HTTPS_PORTS:
+        return 443
+    try:
+        return int(port)
+    except (TypeError, ValueError):
+        return 80
 
 
 class NetworkBlockedError(OSError):
@@ -87,10 +100,9 @@ class Interception:
         name = _text(host).lower().rstrip(".") if host is not None else ""
         if name and self.hosts.covers(name):
             self.redirected += 1
-            target = self.tls if port in _HTTPS_PORTS else self.plain
             kind = type or socket.SOCK_STREAM
             return [(socket.AF_INET, kind, proto or (socket.IPPROTO_TCP if kind == socket.SOCK_STREAM else 0), "",
-                     target)]
+                     (TWIN_ADDRESS, _port_number(port)))]
         if self.block_network and name and not _is_local(name) and not flags & socket.AI_PASSIVE:
             if name not in self.allow_hosts:
                 raise NetworkBlockedError(blocked_message(name, port))
@@ -100,12 +112,17 @@ class Interception:
         result: list[Any] = original(host, port, family, type, proto, flags)
         return result
 
-    def _check_address(self, sock: socket.socket, address: Any) -> None:
+    def _route(self, sock: socket.socket, address: Any) -> Any:
+        """Where a connection to `address` really goes: the twin's listener for TWIN_ADDRESS; else `address`,
+        unless block_network refuses it."""
         if sock.family not in (socket.AF_INET, socket.AF_INET6) or not isinstance(address, tuple):
-            return
+            return address
         host = str(address[0])
-        if _is_local(host) or host in self._allowed_addresses or host.lower() in self.allow_hosts:
-            return
+        if host == TWIN_ADDRESS:
+            return self.tls if len(address) > 1 and address[1] == 443 else self.plain
+        if not self.block_network or _is_local(host) or host in self._allowed_addresses \
+                or host.lower() in self.allow_hosts:
+            return address
         raise NetworkBlockedError(blocked_message(host, address[1] if len(address) > 1 else "?"))
 
     def install(self) -> None:
@@ -141,20 +158,17 @@ class Interception:
 
         patches.setattr(ssl.SSLContext, "wrap_socket", wrap_socket_trusting)
         patches.setattr(ssl.SSLContext, "wrap_bio", wrap_bio_trusting)
-        if self.block_network:
-            connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
-            check = self._check_address
+        connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+        route = self._route
 
-            def guarded_connect(sock: socket.socket, address: Any) -> None:
-                check(sock, address)
-                connect(sock, address)
+        def routed_connect(sock: socket.socket, address: Any) -> None:
+            connect(sock, route(sock, address))
 
-            def guarded_connect_ex(sock: socket.socket, address: Any) -> int:
-                check(sock, address)
-                return connect_ex(sock, address)
+        def routed_connect_ex(sock: socket.socket, address: Any) -> int:
+            return connect_ex(sock, route(sock, address))
 
-            patches.setattr(socket.socket, "connect", guarded_connect)
-            patches.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+        patches.setattr(socket.socket, "connect", routed_connect)
+        patches.setattr(socket.socket, "connect_ex", routed_connect_ex)
         names = ",".join(self.hosts.names)
         for variable in ("NO_PROXY", "no_proxy"):
             patches.setenv(variable, no_proxy(os.environ.get(variable)) + "," + names)
