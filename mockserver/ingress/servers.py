@@ -67,6 +67,14 @@ def run(app: Any, listeners: Listeners, leaf: Leaf, hosts: ServiceHosts) -> None
     servers = [uvicorn.Server(config) for config, _ in plans]
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
 
+    def stop(*_: object) -> None:
+        for server in servers:
+            server.should_exit = True
+
+    # uvicorn re-raises the signal it caught once it has stopped: the last to stop must find a handler, not the
+    # default action that kills the process (the CLI's single server does the same in cli._run)
+    signal.signal(signal.SIGTERM, stop)
+
     async def main() -> None:
         proxy_server = await proxy.start(listeners.proxy) if proxy is not None and listeners.proxy else None
         tasks = [asyncio.create_task(server.serve(sockets=[sock])) for server, (_, sock) in zip(servers, plans,
@@ -74,8 +82,7 @@ def run(app: Any, listeners: Listeners, leaf: Leaf, hosts: ServiceHosts) -> None
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for server in servers:  # one stopped (a signal reaches only the last to install its handler): all stop
-                server.should_exit = True
+            stop()  # one stopped (a signal reaches only the last server to install its handler): all stop
             await asyncio.gather(*tasks, return_exceptions=True)
             if proxy_server is not None:
                 proxy_server.close()
