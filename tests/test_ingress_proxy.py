@@ -231,6 +231,22 @@ def test_a_refused_request_opens_no_socket(request_line: bytes, monkeypatch: pyt
     assert connects == [] and proxy.tunnels == 0
 
 
+@pytest.mark.parametrize(("data", "status"), [
+    (b"CONNECT dashscope.aliyuncs.com:99999 HTTP/1.1\r\n\r\n", b"403"),
+    (b"CONNECT user@dashscope.aliyuncs.com:443 HTTP/1.1\r\n\r\n", b"403"),
+    (b"GET http://dashscope.aliyuncs.com:8080/ HTTP/1.1\r\n\r\n", b"403"),
+    (b"\xff\xfe CONNECT\r\n\r\n", b"400"),
+    (b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
+])
+def test_the_proxy_answers_malformed_requests_and_keeps_serving(twin: Twin, data: bytes, status: bytes) -> None:
+    port = int(twin.proxy.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        assert sock.recv(4096).split(b" ")[1] == status
+    with httpx.Client(proxy=twin.proxy, verify=twin.context, trust_env=False) as client:
+        assert client.get(f"{API}/tasks/x", headers=HEADERS).status_code == 200
+
+
 def test_the_ca_key_is_private_reused_and_its_leaf_verifies_for_each_name(tmp_path: Path) -> None:
     ca = LocalCA.load_or_create(tmp_path / "ca")
     assert ca.key_path.stat().st_mode & 0o777 == 0o600

@@ -84,7 +84,15 @@ class ConnectProxy:
         return await asyncio.start_server(self.handle, sock=sock, limit=MAX_HEAD_BYTES)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """One client connection: read its proxy request, then tunnel, forward or refuse."""
+        """One client connection: read its proxy request, then tunnel, forward or refuse; whatever a client sends,
+        the worst it gets is its own connection closed."""
+        try:
+            await self._handle(reader, writer)
+        except Exception:  # a bug must cost one connection, never the proxy
+            log.exception("dashscope-mock proxy: a connection failed")
+            await self._close(writer)
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername") or ("?", 0)
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HEAD_TIMEOUT_S)
