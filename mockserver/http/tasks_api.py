@@ -127,10 +127,8 @@ class TasksApi:
         self._query_gate(who)
         task_id = call.seen.task_id or ""
         polled = self.tasks.poll(who.account, task_id)
-        if polled is None:
-            body = self.renderer.unknown(task_id)
-        else:
-            body = self.renderer.polled(*polled, self.renderer.result_root(call.headers.get("host")))
+        host = call.headers.get("host")  # a client that called a real API host gets its real result host
+        body = self.renderer.unknown(task_id) if polled is None else self.renderer.polled(*polled, host)
         return Reply({"request_id": request_id, **body})
 
     def cancel_task(self, call: Call, request_id: str) -> Reply:

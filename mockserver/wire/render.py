@@ -61,12 +61,12 @@ class Renderer:
         """The answer for an unknown, foreign or expired id: 200 with UNKNOWN (docs/behaviour.md §2.1)."""
         return {"output": {"task_id": task_id, "task_status": "UNKNOWN"}}
 
-    def polled(self, task: Task, status: str, root: str | None = None) -> dict[str, Any]:
-        """The query body (without request_id) for `task` in `status`, result URLs under `root` (default
-        `result_host`); terminal answers come from the cache."""
-        if status not in TERMINAL:
-            return self.render(task, status, root)
-        root = root or self.result_host
+    def polled(self, task: Task, status: str, host_header: str | None = None) -> dict[str, Any]:
+        """The query body (without request_id) for `task` in `status`, result URLs under `result_root(host_header)`;
+        terminal answers come from the cache."""
+        if status not in TERMINAL:  # no result URLs before the end
+            return self.render(task, status)
+        root = self.result_root(host_header)
         key = (task.task_id, task.request_id, root)  # the request id tells a reused task id apart
         cached = self._terminal.get(key)
         if cached is None:
