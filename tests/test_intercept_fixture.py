@@ -196,3 +196,26 @@ def test_a_request_through_the_proxy_carries_the_proxys_client_not_loopback() ->
     asyncio.run(wrapped({"type": "http", "client": ("127.0.0.1", 50000)}, None, None))
     asyncio.run(wrapped({"type": "http", "client": ("127.0.0.1", 50001)}, None, None))
     assert seen == [("203.0.113.9", 41000), ("127.0.0.1", 50001)]
+
+
+def test_urls_handed_back_follow_the_api_host_the_client_called(mock: DashScopeMock) -> None:
+    task_id = mock.task_id("wan2.2-t2v-plus")
+    mock.advance(60)
+
+    def answer(path: str, host: str | None) -> dict[str, Any]:
+        headers = mock.headers() if host is None else {**mock.headers(), "host": host}
+        body: dict[str, Any] = mock.http.get(path, headers=headers).json()
+        return body
+
+    own = answer(f"/api/v1/tasks/{task_id}", None)["output"]["video_url"]
+    assert own.startswith(mock.twin.settings.result_host or "http://127.0.0.1")
+    for host, root in (("dashscope.aliyuncs.com", "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/"),
+                       ("DashScope-Intl.aliyuncs.com:443", "https://dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com/"),
+                       ("dashscope-us.aliyuncs.com", own.split("/")[0] + "//" + own.split("/")[2] + "/")):
+        url = answer(f"/api/v1/tasks/{task_id}", host)["output"]["video_url"]
+        assert url.startswith(root), (host, url)
+        assert url.split("?")[0].endswith(own.split("?")[0].split("/", 3)[3])  # the same object, same signature
+    policy = answer("/api/v1/uploads?action=getPolicy&model=wan2.2-i2v-flash", "dashscope.aliyuncs.com")["data"]
+    assert policy["upload_host"] == "https://dashscope-file-mgr.oss-cn-beijing.aliyuncs.com/__oss/upload"
+    intl = answer("/api/v1/uploads?action=getPolicy&model=wan2.2-i2v-flash", "dashscope-intl.aliyuncs.com")["data"]
+    assert intl["upload_host"].endswith("/__oss/upload") and "file-mgr" not in intl["upload_host"]
