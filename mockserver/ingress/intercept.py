@@ -83,16 +83,17 @@ class Interception:
     """The patches of one activation: `install()`, then `uninstall()` (idempotent) puts everything back."""
 
     def __init__(self, hosts: ServiceHosts, ca: LocalCA, tls: Address, plain: Address, *,
-                 block_network: bool = False, allow_hosts: Iterable[str] = ()) -> None:
+                 block_network: bool = False, allow_hosts: Iterable[str] = (),
+                 context: ssl.SSLContext | None = None) -> None:
         self.hosts = hosts
         self.ca = ca
+        self.context = context  # the client context trusting only `ca` (made on install when not given)
         self.tls = tls
         self.plain = plain
         self.block_network = block_network
         self.allow_hosts = frozenset(h.lower().rstrip(".") for h in allow_hosts)
         self._allowed_addresses: set[str] = set()  # what the allowed names resolved to
         self._patches = Patches()
-        self._context: ssl.SSLContext | None = None
         self.redirected = 0  # name lookups answered with the twin (tests)
 
     def _resolve(self, original: Any, host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0,
@@ -128,8 +129,9 @@ class Interception:
     def install(self) -> None:
         """Route the service's names to the twin, trust its CA for them, and (block_network) refuse the rest."""
         patches = self._patches
-        self._context = self.ca.client_context()
-        ours = self._context
+        if self.context is None:
+            self.context = self.ca.client_context()
+        ours = self.context
         original_getaddrinfo = socket.getaddrinfo
         resolve = self._resolve
 
@@ -205,27 +207,36 @@ def fixture_ca() -> LocalCA:
         return LocalCA.load_or_create(Path(tempfile.gettempdir()) / f"dashscope-mock-ca-{os.getuid()}")
 
 
-_LISTENERS: dict[int, TlsListener] = {}  # per pytest config: one TLS listener per test process
+class _Session:
+    """What the tests of one pytest session share: the CA, the service's names, one TLS listener and one client
+    context (an SSLContext costs milliseconds to make: once, not per test)."""
+
+    def __init__(self, mock: DashScopeMock) -> None:
+        assert mock.socket is not None, "interception needs the handle's socket"
+        self.hosts = ServiceHosts.from_doc(mock.twin.spec.doc)
+        self.ca = fixture_ca()
+        self.listener = TlsListener(mock.socket.board, self.ca, self.hosts)
+        self.context = self.ca.client_context()
+
+
+_SESSIONS: dict[int, _Session] = {}  # by id of the pytest config
 
 
 def intercept(mock: DashScopeMock, config: pytest.Config, *, block_network: bool = False,
               allow_hosts: Iterable[str] = ()) -> Interception:
     """Install the redirect for the `dashscope_mock` fixture's twin `mock` (which has a socket); the TLS listener
     is made on first use and closed with the pytest session."""
-    assert mock.socket is not None, "interception needs the handle's socket"
-    hosts = ServiceHosts.from_doc(mock.twin.spec.doc)
-    ca = fixture_ca()
-    listener = _LISTENERS.get(id(config))
-    if listener is None:
-        listener = _LISTENERS[id(config)] = TlsListener(mock.socket.board, ca, hosts)
+    session = _SESSIONS.get(id(config))
+    if session is None:
+        made = session = _SESSIONS[id(config)] = _Session(mock)
 
         def close() -> None:
-            _LISTENERS.pop(id(config), None)
-            listener.close()
+            _SESSIONS.pop(id(config), None)
+            made.listener.close()
 
         config.add_cleanup(close)
     host, port = mock.url.removeprefix("http://").rsplit(":", 1)
-    interception = Interception(hosts, ca, listener.address, (host, int(port)), block_network=block_network,
-                                allow_hosts=allow_hosts)
+    interception = Interception(session.hosts, session.ca, session.listener.address, (host, int(port)),
+                                block_network=block_network, allow_hosts=allow_hosts, context=session.context)
     interception.install()
     return interception
