@@ -162,6 +162,9 @@ rsp = VideoSynthesis.call(model="wan2.2-i2v-flash", prompt="a cat", img_url="fil
 assert rsp.status_code == 200, rsp
 assert rsp.output.task_status == "SUCCEEDED", rsp
 video = requests.get(rsp.output.video_url, timeout=10)
+import dashscope
+job = dashscope.Client().videos.jobs.create(model="wan2.2-t2v-plus", prompt="a cat", size="832*480")  # v2, on httpx
+assert job.task_id and job.status == "PENDING", job
 print(rsp.output.video_url, video.status_code, video.content[4:8])
 """
 

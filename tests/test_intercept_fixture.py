@@ -79,6 +79,14 @@ def test_the_sdk_given_the_real_base_url_inside_the_call_is_served_by_the_twin(
     assert dashscope_mock.requests[1].path == "/__oss/upload"
 
 
+def test_the_v2_client_given_the_real_base_url_is_served_by_the_twin(dashscope_mock: DashScopeMock) -> None:
+    client = dashscope.Client(base_url=API, api_key=dashscope_mock.api_key)
+    job = client.videos.jobs.create(model="wan2.2-t2v-plus", prompt="a cat", size="832*480")
+    assert client.videos.jobs.fetch(job.task_id).status == "PENDING"
+    assert dashscope_mock.status(job.task_id) == "PENDING"  # the twin's own task
+    assert set(_hosts(dashscope_mock)) == {"dashscope.aliyuncs.com"}
+
+
 def test_httpx_sync_and_async_and_the_international_host(dashscope_mock: DashScopeMock) -> None:
     intl = "https://dashscope-intl.aliyuncs.com/api/v1"
     with httpx.Client() as client:

@@ -57,7 +57,12 @@ class NetworkBlockedError(OSError):
 
 
 def _text(host: object) -> str:
-    return host.decode("idna") if isinstance(host, bytes) else str(host)
+    if isinstance(host, bytes):
+        try:
+            return host.decode("idna")
+        except UnicodeError:  # not a name we could match anyway: let the real resolver report it
+            return host.decode("latin-1")
+    return str(host)
 
 
 def _is_local(host: str) -> bool:
@@ -94,13 +99,11 @@ class Interception:
         self.allow_hosts = frozenset(h.lower().rstrip(".") for h in allow_hosts)
         self._allowed_addresses: set[str] = set()  # what the allowed names resolved to
         self._patches = Patches()
-        self.redirected = 0  # name lookups answered with the twin (tests)
 
     def _resolve(self, original: Any, host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0,
                  flags: int = 0) -> list[Any]:
         name = _text(host).lower().rstrip(".") if host is not None else ""
         if name and self.hosts.covers(name):
-            self.redirected += 1
             kind = type or socket.SOCK_STREAM
             return [(socket.AF_INET, kind, proto or (socket.IPPROTO_TCP if kind == socket.SOCK_STREAM else 0), "",
                      (TWIN_ADDRESS, _port_number(port)))]
