@@ -303,10 +303,13 @@ def test_ca_env_prints_the_variables_and_parallel_creation_yields_one_ca(tmp_pat
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ca-")] == []
 
 
-def test_an_unwritable_ca_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_serve_with_an_unwritable_ca_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    done = subprocess.run([COMMAND, "ca", "--ca-dir", str(blocker / "ca")], capture_output=True, text=True,
-                          timeout=30, env=_env())
+    port = free_port()
+    done = subprocess.run([COMMAND, "serve", "--port", str(port), "--tls-port", "0", "--ca-dir", str(blocker / "ca")],
+                          capture_output=True, text=True, timeout=30, env=_env())
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert "cannot make the CA" in done.stderr and "Traceback" not in done.stderr
+    assert "cannot start: the local CA" in done.stderr and "Traceback" not in done.stderr
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # the plain port was released
