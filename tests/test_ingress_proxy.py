@@ -299,8 +299,13 @@ def test_ca_env_prints_the_variables_and_parallel_creation_yields_one_ca(tmp_pat
         t.start()
     for t in threads:
         t.join()
-    assert len(set(made)) == 1 and sorted(p.name for p in racing.iterdir()) == ["bundle.pem", "ca-key.pem", "ca.pem"]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".ca-")] == []
+    assert len(made) == 4 and len(set(made)) == 1
+    assert sorted(p.name for p in racing.iterdir()) == ["bundle.pem", "ca-key.pem", "ca.pem"]
+    # a folder that already holds other files takes the CA beside them
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs" / "mine.txt").write_text("kept")
+    assert LocalCA.load_or_create(tmp_path / "certs").complete()
+    assert (tmp_path / "certs" / "mine.txt").read_text() == "kept"
 
 
 def test_serve_with_an_unwritable_ca_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:

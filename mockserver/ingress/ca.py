@@ -1,8 +1,8 @@
 """The twin's local certificate authority: created once per folder, reused across restarts, key readable by the
 owner only; it signs the leaf certificate the TLS listener and the proxy present for the service's host names.
 
-Made with `cryptography` (no `openssl` subprocess). Creation is atomic (a folder renamed into place), so parallel
-processes (xdist workers, two `serve`s) end up sharing one CA.
+Made with `cryptography` (no `openssl` subprocess). One process at a time makes it (a lock directory), and the
+certificate goes into place last, so parallel processes (xdist workers, two `serve`s) end up sharing one CA.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import ipaddress
 import os
 import shutil
 import ssl
-import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ CA_DIR_ENV = "DASHSCOPE_MOCK_CA_DIR"
 CA_CERT, CA_KEY, BUNDLE = "ca.pem", "ca-key.pem", "bundle.pem"
 _CA_DAYS = 3650
 _LEAF_DAYS = 90
+_CREATE_WAIT_S = 10.0  # how long a process waits for another that is making the CA
 _RENEW_BEFORE = datetime.timedelta(days=7)  # a leaf this close to its end is made again
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -90,26 +91,39 @@ class LocalCA:
 
     @classmethod
     def load_or_create(cls, folder: Path) -> LocalCA:
-        """The CA in `folder`, created there first if it has none; OSError when the folder cannot be written."""
+        """The CA in `folder` (which may already hold other files), created there first if it has none; OSError
+        when the folder cannot be written."""
         ca = cls(folder)
-        if ca.cert_path.is_file() and ca.key_path.is_file():
+        if ca.complete():
             return ca
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".ca-", dir=folder.parent))
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock = folder / ".creating"
         try:
-            cert, key = _new_ca()
-            (staging / CA_CERT).write_bytes(cert)
-            _write_private(staging / CA_KEY, key)
-            (staging / BUNDLE).write_bytes(cert + b"\n" + _system_roots())
-            os.chmod(staging, 0o700)
-            try:
-                os.rename(staging, folder)  # atomic; fails if another process got there first
-            except OSError:
-                if not (ca.cert_path.is_file() and ca.key_path.is_file()):
-                    raise
+            lock.mkdir()  # atomic: exactly one process makes the CA, the others wait for it
+        except FileExistsError:
+            deadline = time.monotonic() + _CREATE_WAIT_S
+            while not ca.complete():
+                if time.monotonic() > deadline:
+                    raise OSError(f"another process has been making the CA in {folder} for {_CREATE_WAIT_S:.0f} s; "
+                                  f"if none is, remove {lock}") from None
+                time.sleep(0.02)
+            return ca
+        try:
+            if not ca.complete():
+                cert, key = _new_ca()
+                _write_private(lock / CA_KEY, key)
+                (lock / BUNDLE).write_bytes(cert + b"\n" + _system_roots())
+                (lock / CA_CERT).write_bytes(cert)
+                for name in (CA_KEY, BUNDLE, CA_CERT):  # the certificate last: its presence says "complete"
+                    os.replace(lock / name, folder / name)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(lock, ignore_errors=True)
         return ca
+
+    def complete(self) -> bool:
+        """Whether the folder holds a whole CA (key, bundle and certificate)."""
+        return self.cert_path.is_file() and self.key_path.is_file() and self.bundle_path.is_file()
 
     def env(self) -> dict[str, str]:
         """The variables that make the common clients trust this CA."""
