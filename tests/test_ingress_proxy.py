@@ -24,6 +24,7 @@ import pytest
 import requests
 
 from mockserver.ingress.ca import LocalCA
+from mockserver.ingress.command import ca_report
 from mockserver.ingress.proxy import ConnectProxy
 from mockserver.testing import free_port
 from tests.health import served
@@ -56,10 +57,7 @@ class Twin:
 def twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Twin]:
     folder = tmp_path_factory.mktemp("ingress")
     ca_dir = folder / "ca"
-    first = subprocess.run([COMMAND, "ca", "--ca-dir", str(ca_dir)], capture_output=True, text=True, env=_env(),
-                           check=True)
-    assert first.stdout.strip() == str(ca_dir / "ca.pem")
-    made = (ca_dir / "ca.pem").read_bytes()
+    made = LocalCA.load_or_create(ca_dir).cert_path.read_bytes()  # what `dashscope-mock ca` makes
     port, proxy_port, tls_port = free_port(), free_port(), free_port()
     log = folder / "serve.log"
     base = f"http://127.0.0.1:{port}"
@@ -67,7 +65,7 @@ def twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Twin]:
             "--ca-dir", str(ca_dir), "--time-scale", "20"]
     with served(argv, base, log, env=_env()):
         yield Twin(base, f"http://127.0.0.1:{proxy_port}", f"https://127.0.0.1:{tls_port}", LocalCA(ca_dir), log)
-    assert (ca_dir / "ca.pem").read_bytes() == made  # serve reused the CA `ca` made
+    assert (ca_dir / "ca.pem").read_bytes() == made  # serve reused the CA already there
 
 
 def _until_succeeded(get: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -283,6 +281,7 @@ def test_the_ca_key_is_private_reused_and_its_leaf_verifies_for_each_name(tmp_pa
 
 def test_ca_env_prints_the_variables_and_parallel_creation_yields_one_ca(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
+    assert ca_report(folder, None, with_env=False) == str(folder / "ca.pem")  # `dashscope-mock ca`: the path
     done = subprocess.run([COMMAND, "ca", "--env"], capture_output=True, text=True, timeout=30,
                           env=_env(DASHSCOPE_MOCK_CA_DIR=str(folder)))
     assert done.returncode == 0, done.stderr
