@@ -227,3 +227,18 @@ def test_urls_handed_back_follow_the_api_host_the_client_called(mock: DashScopeM
     assert policy["upload_host"] == "https://dashscope-file-mgr.oss-cn-beijing.aliyuncs.com/__oss/upload"
     intl = answer("/api/v1/uploads?action=getPolicy&model=wan2.2-i2v-flash", "dashscope-intl.aliyuncs.com")["data"]
     assert intl["upload_host"].endswith("/__oss/upload") and "file-mgr" not in intl["upload_host"]
+
+
+def test_the_spec_names_every_gateway_host_the_official_sdk_knows() -> None:
+    from urllib.parse import urlsplit
+
+    from dashscope.v2 import _config
+
+    from mockserver.spec.document import load_spec
+
+    # the shared gateways of every region (the 1.x default, dashscope.aliyuncs.com, is Beijing's)
+    known = {urlsplit(url).hostname for url in _config.LEGACY_GATEWAY_HOSTS.values()}
+    assert "dashscope.aliyuncs.com" in known
+    hosts = ServiceHosts.from_doc(load_spec().doc)
+    assert known <= hosts.api, known - hosts.api
+    assert all(hosts.covers(h) for h in known)
