@@ -242,3 +242,28 @@ def test_the_spec_names_every_gateway_host_the_official_sdk_knows() -> None:
     hosts = ServiceHosts.from_doc(load_spec().doc)
     assert known <= hosts.api, known - hosts.api
     assert all(hosts.covers(h) for h in known)
+
+
+def test_without_a_ca_https_to_the_names_is_refused_not_leaked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from mockserver.ingress import intercept as module
+    from mockserver.spec.document import load_spec
+    from mockserver.testing.runner import Switchboard
+
+    def no_folder() -> LocalCA:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(module, "fixture_ca", no_folder)
+    fake = types.SimpleNamespace(socket=types.SimpleNamespace(board=Switchboard()),
+                                 twin=types.SimpleNamespace(spec=load_spec()))
+    with pytest.warns(UserWarning, match="cannot make the local CA .*https:// calls to DashScope's hosts are refused"):
+        session = module._Session(fake)  # type: ignore[arg-type]
+    interception = Interception(session.hosts, None, session.tls_address, ("127.0.0.1", 9))
+    interception.install()
+    try:
+        with pytest.raises(requests.ConnectionError):
+            requests.get(API + "/tasks/x", timeout=5)
+        assert ssl.SSLContext.wrap_socket.__qualname__ == "SSLContext.wrap_socket"  # trust left alone
+    finally:
+        interception.uninstall()

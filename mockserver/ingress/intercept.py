@@ -25,13 +25,14 @@ import ipaddress
 import os
 import socket
 import ssl
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..spec.hosts import ServiceHosts
 from ..testing.runner import ThreadedServer, listening_socket
 from ..testing.sdk import Patches, no_proxy
-from .ca import LOOPBACK_NAMES, LocalCA, default_ca_dir
+from .ca import CA_DIR_ENV, LOOPBACK_NAMES, LocalCA, default_ca_dir
 
 if TYPE_CHECKING:
     import pytest
@@ -87,7 +88,7 @@ def blocked_message(host: str, port: object) -> str:
 class Interception:
     """The patches of one activation: `install()`, then `uninstall()` (idempotent) puts everything back."""
 
-    def __init__(self, hosts: ServiceHosts, ca: LocalCA, tls: Address, plain: Address, *,
+    def __init__(self, hosts: ServiceHosts, ca: LocalCA | None, tls: Address, plain: Address, *,
                  block_network: bool = False, allow_hosts: Iterable[str] = (),
                  context: ssl.SSLContext | None = None) -> None:
         self.hosts = hosts
@@ -132,7 +133,7 @@ class Interception:
     def install(self) -> None:
         """Route the service's names to the twin, trust its CA for them, and (block_network) refuse the rest."""
         patches = self._patches
-        if self.context is None:
+        if self.context is None and self.ca is not None:
             self.context = self.ca.client_context()
         ours = self.context
         original_getaddrinfo = socket.getaddrinfo
@@ -143,6 +144,25 @@ class Interception:
             return resolve(original_getaddrinfo, host, port, family, type, proto, flags)
 
         patches.setattr(socket, "getaddrinfo", getaddrinfo)
+        if ours is not None:  # without a CA, TLS to the names fails at the (closed) TLS address: still closed
+            self._trust(ours)
+        connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+        route = self._route
+
+        def routed_connect(sock: socket.socket, address: Any) -> None:
+            connect(sock, route(sock, address))
+
+        def routed_connect_ex(sock: socket.socket, address: Any) -> int:
+            return connect_ex(sock, route(sock, address))
+
+        patches.setattr(socket.socket, "connect", routed_connect)
+        patches.setattr(socket.socket, "connect_ex", routed_connect_ex)
+        names = ",".join(self.hosts.names)
+        for variable in ("NO_PROXY", "no_proxy"):
+            patches.setenv(variable, no_proxy(os.environ.get(variable)) + "," + names)
+
+    def _trust(self, ours: ssl.SSLContext) -> None:
+        """TLS to the service's names uses `ours` (trusting only the twin's CA), whatever context the client made."""
         covers = self.hosts.covers
         wrap_socket, wrap_bio = ssl.SSLContext.wrap_socket, ssl.SSLContext.wrap_bio
 
@@ -161,22 +181,8 @@ class Interception:
                 context, session = ours, None
             return wrap_bio(context, incoming, outgoing, server_side, server_hostname, session)
 
-        patches.setattr(ssl.SSLContext, "wrap_socket", wrap_socket_trusting)
-        patches.setattr(ssl.SSLContext, "wrap_bio", wrap_bio_trusting)
-        connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
-        route = self._route
-
-        def routed_connect(sock: socket.socket, address: Any) -> None:
-            connect(sock, route(sock, address))
-
-        def routed_connect_ex(sock: socket.socket, address: Any) -> int:
-            return connect_ex(sock, route(sock, address))
-
-        patches.setattr(socket.socket, "connect", routed_connect)
-        patches.setattr(socket.socket, "connect_ex", routed_connect_ex)
-        names = ",".join(self.hosts.names)
-        for variable in ("NO_PROXY", "no_proxy"):
-            patches.setenv(variable, no_proxy(os.environ.get(variable)) + "," + names)
+        self._patches.setattr(ssl.SSLContext, "wrap_socket", wrap_socket_trusting)
+        self._patches.setattr(ssl.SSLContext, "wrap_bio", wrap_bio_trusting)
 
     def uninstall(self) -> None:
         """Put every patch back."""
@@ -217,9 +223,21 @@ class _Session:
     def __init__(self, mock: DashScopeMock) -> None:
         assert mock.socket is not None, "interception needs the handle's socket"
         self.hosts = ServiceHosts.from_doc(mock.twin.spec.doc)
-        self.ca = fixture_ca()
-        self.listener = TlsListener(mock.socket.board, self.ca, self.hosts)
-        self.context = self.ca.client_context()
+        self.ca: LocalCA | None = None
+        self.listener: TlsListener | None = None
+        self.context: ssl.SSLContext | None = None
+        try:
+            self.ca = fixture_ca()
+            self.listener = TlsListener(mock.socket.board, self.ca, self.hosts)
+            self.context = self.ca.client_context()
+        except OSError as exc:  # no folder for the CA anywhere: plain http:// is still served, https:// refused
+            warnings.warn(f"dashscope_mock: cannot make the local CA ({exc}): https:// calls to DashScope's hosts "
+                          f"are refused instead of served (set {CA_DIR_ENV} to a writable folder)", stacklevel=2)
+
+    @property
+    def tls_address(self) -> Address:
+        """The TLS listener, or without one TWIN_ADDRESS:443 itself, where nothing listens."""
+        return self.listener.address if self.listener is not None else (TWIN_ADDRESS, 443)
 
 
 _SESSIONS: dict[int, _Session] = {}  # by id of the pytest config
@@ -235,11 +253,12 @@ def intercept(mock: DashScopeMock, config: pytest.Config, *, block_network: bool
 
         def close() -> None:
             _SESSIONS.pop(id(config), None)
-            made.listener.close()
+            if made.listener is not None:
+                made.listener.close()
 
         config.add_cleanup(close)
     host, port = mock.url.removeprefix("http://").rsplit(":", 1)
-    interception = Interception(session.hosts, session.ca, session.listener.address, (host, int(port)),
+    interception = Interception(session.hosts, session.ca, session.tls_address, (host, int(port)),
                                 block_network=block_network, allow_hosts=allow_hosts, context=session.context)
     interception.install()
     return interception
