@@ -76,7 +76,7 @@ class ConnectProxy:
         self.tls_target = tls_target
         self.plain_target = plain_target
         self.peers = peers if peers is not None else PeerTable()
-        self.refused = 0  # refusals so far (tests, the log)
+        self.refused = 0  # requests refused so far
         self.tunnels = 0  # connections made to the twin so far
 
     async def start(self, sock: socket.socket) -> asyncio.Server:
@@ -122,7 +122,11 @@ class ConnectProxy:
             await self._splice(reader, writer, *connected)
             return
         if target.lower().startswith("http://"):
-            url = urlsplit(target)
+            try:
+                url = urlsplit(target)
+            except ValueError:  # e.g. an unclosed IPv6 bracket
+                await self._refuse(writer, method, target, peer, why="not a URL")
+                return
             where = split_authority(url.netloc, 80)
             if where is None or where[1] != 80 or not self.allowed(where[0]):
                 await self._refuse(writer, method, target, peer)
