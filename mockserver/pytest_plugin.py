@@ -80,7 +80,7 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     sdk_sleep = str(options.pop("sdk_sleep", "virtual"))
     scenarios = list(options.pop("scenarios", None) or [])
     allow_unused = bool(options.pop("allow_unused_scenarios", False))
-    block_network, allow_hosts = bool(options.pop("block_network", False)), list(options.pop("allow_hosts", ()))
+    block_network, allow_hosts = bool(options.pop("block_network", False)), options.pop("allow_hosts", ())
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)

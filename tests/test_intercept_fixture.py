@@ -150,6 +150,24 @@ def test_block_network_refuses_other_hosts_with_the_documented_error(dashscope_m
     assert httpx.get(dashscope_mock.url + "/openapi.json").status_code == 200
 
 
+def test_allow_hosts_may_be_one_string_or_a_list_of_strings(dashscope_mock: DashScopeMock) -> None:
+    from mockserver.ingress.intercept import intercept
+
+    class Config:
+        def add_cleanup(self, close: Any) -> None:
+            self.close = close
+
+    config = Config()
+    try:
+        one = intercept(dashscope_mock, config, block_network=True, allow_hosts="api.example.com")  # type: ignore[arg-type]
+        one.uninstall()
+        assert one.allow_hosts == {"api.example.com"}
+        with pytest.raises(TypeError, match=r"allow_hosts=\[1\]\): give host names or addresses as strings"):
+            intercept(dashscope_mock, config, allow_hosts=[1])  # type: ignore[arg-type,list-item]
+    finally:
+        config.close()
+
+
 def test_allow_hosts_lets_a_name_resolve(tmp_path: Path) -> None:
     calls: list[str] = []
 

@@ -244,9 +244,12 @@ _SESSIONS: dict[int, _Session] = {}  # by id of the pytest config
 
 
 def intercept(mock: DashScopeMock, config: pytest.Config, *, block_network: bool = False,
-              allow_hosts: Iterable[str] = ()) -> Interception:
+              allow_hosts: Iterable[str] | str = ()) -> Interception:
     """Install the redirect for the `dashscope_mock` fixture's twin `mock` (which has a socket); the TLS listener
-    is made on first use and closed with the pytest session."""
+    is made on first use and closed with the pytest session. `allow_hosts` may be one name or a list."""
+    allowed = [allow_hosts] if isinstance(allow_hosts, str) else list(allow_hosts)
+    if not all(isinstance(h, str) for h in allowed):
+        raise TypeError(f"dashscope_mock(allow_hosts={allow_hosts!r}): give host names or addresses as strings")
     session = _SESSIONS.get(id(config))
     if session is None:
         made = session = _SESSIONS[id(config)] = _Session(mock)
@@ -259,6 +262,6 @@ def intercept(mock: DashScopeMock, config: pytest.Config, *, block_network: bool
         config.add_cleanup(close)
     host, port = mock.url.removeprefix("http://").rsplit(":", 1)
     interception = Interception(session.hosts, session.ca, session.tls_address, (host, int(port)),
-                                block_network=block_network, allow_hosts=allow_hosts, context=session.context)
+                                block_network=block_network, allow_hosts=allowed, context=session.context)
     interception.install()
     return interception
