@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: serve test redis-server lint typecheck bench soak contracts schemathesis-long lock clean
+.PHONY: serve test redis-server nodejs lint typecheck bench soak contracts schemathesis-long lock clean
 
 # pyproject.toml holds compatible ranges; constraints.txt the exact set every venv here (and CI) installs.
 $(STAMP): pyproject.toml constraints.txt
@@ -35,6 +35,12 @@ ifeq ($(REDIS_SERVER),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 endif
 
+# the interception tests drive curl and Node's fetch (tests/test_ingress_*.py); Debian's packages when missing
+NODE_AND_CURL := $(shell command -v node >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && echo yes)
+nodejs:
+ifeq ($(NODE_AND_CURL),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs curl
+endif
 
 # the board's browser test drives Debian's Chromium (Playwright with executable_path; no browser download)
 CHROMIUM ?= /usr/bin/chromium
@@ -42,7 +48,7 @@ $(CHROMIUM):
 	command -v apt-get >/dev/null && (apt-get update -q && apt-get install -y -q chromium) \
 		|| echo "no apt-get: install Chromium yourself (CHROMIUM=/path); the browser test is skipped without it"
 
-test: $(STAMP) redis-server $(CHROMIUM)
+test: $(STAMP) redis-server nodejs $(CHROMIUM)
 	$(BIN)/ruff check mockserver clients contracts tests bench openapi
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 tests contracts

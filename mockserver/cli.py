@@ -225,6 +225,14 @@ def serve(
         help="File holding the secret URLs and uploads are signed from (replicas that share it agree even after "
              "Redis loses its data; default: random, kept in the store).", envvar=ENV + "SECRET_FILE",
         exists=True, dir_okay=False, readable=True, callback=_check_secret_file)] = None,
+    tls_port: Annotated[int | None, typer.Option(
+        help="Also serve HTTPS here, as the DashScope host names (certificate from the local CA; see `ca`).",
+        envvar=ENV + "TLS_PORT", min=0, max=65535)] = None,
+    proxy_port: Annotated[int | None, typer.Option(
+        help="Also be an HTTP(S) proxy here that serves the DashScope hosts and refuses all others.",
+        envvar=ENV + "PROXY_PORT", min=0, max=65535)] = None,
+    ca_dir: Annotated[Path | None, typer.Option(help="Folder of the local CA (default: see `ca --help`).",
+                                                envvar=ENV + "CA_DIR", file_okay=False)] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -232,6 +240,9 @@ def serve(
     if workers > 1 and not is_shared(store):
         raise typer.BadParameter(f"{workers} workers would each hold their own tasks: with --workers > 1 use "
                                  "--store redis://HOST:PORT/DB", param_hint="'--workers'")
+    if workers > 1 and (tls_port is not None or proxy_port is not None):
+        raise typer.BadParameter("--tls-port and --proxy-port run in one process: use --workers 1",
+                                 param_hint="'--workers'")
     from .domain.scenarios import ScenarioError
     from .http.app import create_app
     from .http.requestlog import RequestLog
@@ -256,6 +267,18 @@ def serve(
     except (ValueError, TypeError, AttributeError, OSError, sqlite3.Error, StoreUnavailable) as exc:
         sock.close()
         raise cx.UsageError(f"cannot start: {exc}") from exc
+    ingress = None
+    if tls_port is not None or proxy_port is not None:
+        from .ingress.command import prepare
+
+        try:
+            ingress = prepare(_bind, host, _public_host(host), tls_port, proxy_port, ca_dir, data_dir)
+        except (OSError, ValueError) as exc:
+            sock.close()
+            raise cx.UsageError(f"cannot start: the local CA: {exc}") from exc
+        except BaseException:
+            sock.close()
+            raise
     twin = application.state.twin
     try:
         note, token_file = _token_note(admin_token is not None, twin.admin_token, sock.getsockname()[1], data_dir)
@@ -272,10 +295,14 @@ def serve(
         f"  admin: {base}/__mock/health (loopback, or {note})",
         err=True,
     )
+    if ingress is not None:
+        typer.echo(ingress.banner(), err=True)
     if workers > 1:
         bound = sock.getsockname()[1]
         sock.close()  # uvicorn's supervisor binds the same address for its workers
         _serve_workers(replace(settings, admin_token=twin.admin_token), host, bound, workers)
+    elif ingress is not None:
+        ingress.run(application, sock)
     else:
         _run(application, sock)
     twin.close()  # the store's connections and lock; the memory store's scratch directory of uploads
@@ -283,6 +310,25 @@ def serve(
         request_log.close()
     if token_file is not None:
         token_file.remove()
+
+
+@app.command()
+def ca(
+    env: Annotated[bool, typer.Option("--env", help="Print the variables to export instead of the path.")] = False,
+    ca_dir: Annotated[Path | None, typer.Option(help="Folder of the CA.", envvar=ENV + "CA_DIR",
+                                                file_okay=False)] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="The CA goes in DATA_DIR/ca (as with serve --data-dir).",
+                                                  envvar=ENV + "DATA_DIR", file_okay=False)] = None,
+) -> None:
+    """Create the twin's local CA once (DASHSCOPE_MOCK_CA_DIR, else DATA_DIR/ca, else ~/.cache/dashscope-mock/ca)
+    and print its certificate's path; with --env, the SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and
+    NODE_EXTRA_CA_CERTS lines to export."""
+    from .ingress.command import ca_report
+
+    try:
+        typer.echo(ca_report(ca_dir, data_dir, env))
+    except (OSError, ValueError) as exc:
+        raise cx.UsageError(f"cannot make the CA: {exc}") from exc
 
 
 def _run(application: Any, sock: socket.socket) -> None:

@@ -35,7 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
-        "allow_unused_scenarios=False, **settings): configure the dashscope_mock fixture for this test (any "
+        "allow_unused_scenarios=False, block_network=False, allow_hosts=[], **settings): configure the dashscope_mock "
+        "fixture for this test (any "
         "mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies)")
 
 
@@ -79,6 +80,7 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     sdk_sleep = str(options.pop("sdk_sleep", "virtual"))
     scenarios = list(options.pop("scenarios", None) or [])
     allow_unused = bool(options.pop("allow_unused_scenarios", False))
+    block_network, allow_hosts = bool(options.pop("block_network", False)), options.pop("allow_hosts", ())
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
@@ -86,12 +88,18 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
         settings = replace(settings, result_host=dashscope_mock_socket.url)
     mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep)
     mock.activate()
+    interception = None
     try:
+        from .ingress.intercept import intercept  # DashScope's hosts reach this twin only (docs/interception.md)
+
+        interception = intercept(mock, request.config, block_network=block_network, allow_hosts=allow_hosts)
         if scenarios:
             mock.queue_scenarios(scenarios)  # a ScenarioError here names the bad code or model
         yield mock
         unused = [] if allow_unused or request.node.stash.get(_CALL_FAILED, False) else mock.unused_scenarios()
     finally:
+        if interception is not None:
+            interception.uninstall()
         mock.close()
     if unused:
         pytest.fail(f"dashscope_mock: {len(unused)} queued scenario(s) never used (no create matched): "

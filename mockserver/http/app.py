@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route
 
 from ..domain.state import Twin, build_state
 from ..settings import Settings
+from ..spec.hosts import ServiceHosts
 from ..wire.envelope import JSON, error_body
 from ..wire.render import Renderer
 from ..wire.signing import UrlSigner
@@ -48,7 +49,8 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
         request_log.secrets = twin.secrets
     guard = Guard(twin, request_log)
     signer = UrlSigner(twin.url_secret)
-    renderer = Renderer(twin.tasks, twin.catalog, signer, twin.settings)
+    hosts = ServiceHosts.from_doc(twin.spec.doc)
+    renderer = Renderer(twin.tasks, twin.catalog, signer, twin.settings, hosts)
 
     def wrap(kind: str, handler: StarletteHandler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
@@ -72,7 +74,7 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
     routes = [
         Route("/openapi.json", serve_spec, methods=["GET"]),
         *docs.routes(access, twin.spec.doc),
-        *UploadsApi(twin).routes(wrap),
+        *UploadsApi(twin, hosts).routes(wrap),
         Mount("/__mock", app=control_plane(twin, renderer, access, guard.log)),
         *result_routes(ResultsApi(twin, signer)),
     ]

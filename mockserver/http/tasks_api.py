@@ -94,7 +94,8 @@ class TasksApi:
             report = self.inputs.check(profile, body, who.account, call.headers, call.body)
             task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
                                               request_id=request_id, input_duration=report.input_duration)
-            return Reply({"request_id": request_id, **self.renderer.sync_answer(task)}, headers=headers)
+            answer = self.renderer.sync_answer(task, self.renderer.result_root(call.headers.get("host")))
+            return Reply({"request_id": request_id, **answer}, headers=headers)
         if route.mode == "sync":
             self.tasks.validate_now(profile, body)
             return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
@@ -126,7 +127,8 @@ class TasksApi:
         self._query_gate(who)
         task_id = call.seen.task_id or ""
         polled = self.tasks.poll(who.account, task_id)
-        body = self.renderer.unknown(task_id) if polled is None else self.renderer.polled(*polled)
+        host = call.headers.get("host")  # a client that called a real API host gets its real result host
+        body = self.renderer.unknown(task_id) if polled is None else self.renderer.polled(*polled, host)
         return Reply({"request_id": request_id, **body})
 
     def cancel_task(self, call: Call, request_id: str) -> Reply:

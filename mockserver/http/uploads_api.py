@@ -14,6 +14,7 @@ from starlette.routing import Route
 from ..domain.oss import UPLOAD_PATH
 from ..domain.state import Twin
 from ..spec.catalog import OssError
+from ..spec.hosts import ServiceHosts
 from ..wire import oss
 from .guard import Reply, Seen
 
@@ -38,8 +39,9 @@ def oss_error_response(err: OssError, host: str) -> Response:
 class UploadsApi:
     """getPolicy and PostObject over the twin's keys, registry, rate windows, clock and uploads."""
 
-    def __init__(self, twin: Twin) -> None:
+    def __init__(self, twin: Twin, hosts: ServiceHosts | None = None) -> None:
         self.twin = twin
+        self.hosts = hosts or ServiceHosts()
 
     async def get_policy(self, request: Request, seen: Seen, request_id: str) -> Reply:
         """GET /api/v1/uploads?action=getPolicy&model=M: the signed upload policy, under `data` (§4.1)."""
@@ -55,8 +57,10 @@ class UploadsApi:
         # 100 QPS per (account, model), not adjustable (docs/behaviour.md §4.2)
         if twin.settings.limits and not twin.rates.allow(("upload", caller.account, model), 100):
             raise twin.catalog.error("Throttling.RateQuota")
-        data = twin.uploads.issue(caller.account, model, request_id, twin.clock.now(),
-                                   twin.settings.upload_host or str(request.base_url))
+        # a client that called a real API host (through the proxy, the TLS listener or the fixture) uploads to
+        # that host's real upload host, which the same ingress serves
+        root = self.hosts.upload_root(request.headers.get("host")) or twin.settings.upload_host or str(request.base_url)
+        data = twin.uploads.issue(caller.account, model, request_id, twin.clock.now(), root)
         return Reply({"data": data, "request_id": request_id}, headers={"x-request-id": request_id})
 
     async def post_object(self, request: Request) -> Response:

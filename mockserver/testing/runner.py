@@ -56,6 +56,7 @@ class ThreadedServer:
         self.options = options or {}  # uvicorn options over the twin's (e.g. http="h11", loop="asyncio")
         self.sock = sock
         self.lazy = lazy
+        self.options = options or {}  # more uvicorn options, e.g. ssl_certfile/ssl_keyfile for a TLS listener
         self.error: BaseException | None = None  # what the thread raised: a thread cannot raise into a test
         self._wake_r, self._wake_w = socket.socketpair()
         self._lock = threading.Lock()

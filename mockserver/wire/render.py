@@ -18,6 +18,7 @@ from ..domain.task import TERMINAL, Task
 from ..domain.tasks import TaskBook
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
+from ..spec.hosts import ServiceHosts
 from ..spec.profiles import ModelProfile
 from . import outputs
 from .signing import UrlSigner
@@ -41,32 +42,42 @@ def result_name(task_id: str, kind: str, index: int, count: int) -> str:
 class Renderer:
     """Builds task bodies; holds the terminal-answer cache and the URL signer."""
 
-    def __init__(self, tasks: TaskBook, catalog: ErrorCatalog, signer: UrlSigner, settings: Settings) -> None:
+    def __init__(self, tasks: TaskBook, catalog: ErrorCatalog, signer: UrlSigner, settings: Settings,
+                 hosts: ServiceHosts | None = None) -> None:
         self.tasks = tasks
         self.catalog = catalog
         self.signer = signer
         self.settings = settings
         self.result_host = settings.result_host or "http://127.0.0.1"
-        self._terminal: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self.hosts = hosts or ServiceHosts()
+        self._terminal: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
+
+    def result_root(self, host_header: str | None) -> str:
+        """The root of result URLs for a client that sent `host_header`: the real result host when it called a real
+        API host (it came through the proxy, the TLS listener or the fixture), else `result_host`."""
+        return self.hosts.result_root(host_header) or self.result_host
 
     def unknown(self, task_id: str) -> dict[str, Any]:
         """The answer for an unknown, foreign or expired id: 200 with UNKNOWN (docs/behaviour.md §2.1)."""
         return {"output": {"task_id": task_id, "task_status": "UNKNOWN"}}
 
-    def polled(self, task: Task, status: str) -> dict[str, Any]:
-        """The query body (without request_id) for `task` in `status`; terminal answers come from the cache."""
-        if status not in TERMINAL:
+    def polled(self, task: Task, status: str, host_header: str | None = None) -> dict[str, Any]:
+        """The query body (without request_id) for `task` in `status`, result URLs under `result_root(host_header)`;
+        terminal answers come from the cache."""
+        if status not in TERMINAL:  # no result URLs before the end
             return self.render(task, status)
-        key = (task.task_id, task.request_id)  # the request id tells a reused task id apart
+        root = self.result_root(host_header)
+        key = (task.task_id, task.request_id, root)  # the request id tells a reused task id apart
         cached = self._terminal.get(key)
         if cached is None:
-            cached = self._terminal[key] = self.render(task, status)
+            cached = self._terminal[key] = self.render(task, status, root)
             if len(self._terminal) > _TERMINAL_CACHE:
                 self._terminal.popitem(last=False)
         return cached
 
-    def render(self, task: Task, status: str) -> dict[str, Any]:
-        """The `output` (and `usage`) for `task` in `status`: exactly the fields the real service shows."""
+    def render(self, task: Task, status: str, root: str | None = None) -> dict[str, Any]:
+        """The `output` (and `usage`) for `task` in `status`: exactly the fields the real service shows (result
+        URLs under `root`, default `result_host`)."""
         out: dict[str, Any] = {"task_id": task.task_id, "task_status": status}
         if status == "UNKNOWN":
             return {"output": out}
@@ -89,7 +100,7 @@ class Renderer:
             out["code"] = task.code
             out["message"] = task.message
         if status == "SUCCEEDED" and facts is not None:
-            ok = self._fill_result(out, task, profile, facts, end)
+            ok = self._fill_result(out, task, profile, facts, end, root or self.result_host)
             usage = media.usage(profile, facts, ok, task.request())
             if usage:
                 body["usage"] = usage
@@ -101,13 +112,13 @@ class Renderer:
         return body
 
     def _fill_result(self, out: dict[str, Any], task: Task, profile: ModelProfile,
-                     facts: media.Facts, end: float) -> int:
+                     facts: media.Facts, end: float, root: str) -> int:
         """Put the family's result field(s) into `out`; return how many results succeeded."""
         spec_out = profile.output
         request = task.request()
         count = facts.output_count
         failed = min(task.failed_items, count)
-        values = [self.result_value(task, profile.output_kind, i, count, end) for i in range(count)]
+        values = [self.result_value(task, profile.output_kind, i, count, end, root) for i in range(count)]
         beside = outputs.prompts(request, spec_out.prompts)
         moderated = {"code": "DataInspectionFailed",
                      "message": self.catalog.message("DataInspectionFailed", "Output data may")}
@@ -116,20 +127,20 @@ class Renderer:
             digest = hashlib.sha256(task.task_id.encode()).hexdigest()
             out.update(outputs.extras(
                 spec_out.extra, request, count, self.tasks.times(task)[0],
-                url=lambda i: self.result_value(task, "image", 1000 + i, 2, end),
+                url=lambda i: self.result_value(task, "image", 1000 + i, 2, end, root),
                 token=lambda i: f"{digest[:16]}-{i}"))
         return count - failed
 
-    def result_value(self, task: Task, kind: str, index: int, count: int, end: float) -> str:
-        """The signed URL (or template id) of result `index` of `task`."""
+    def result_value(self, task: Task, kind: str, index: int, count: int, end: float, root: str | None = None) -> str:
+        """The signed URL (or template id) of result `index` of `task`, under `root` (default `result_host`)."""
         if kind == "template":
             return template_id(task.task_id)
         path = self.signer.path_for(task.task_id, end, result_name(task.task_id, kind, index, count))
-        return self.signer.sign(self.result_host, path, int(end + self.settings.url_ttl_s))
+        return self.signer.sign(root or self.result_host, path, int(end + self.settings.url_ttl_s))
 
-    def sync_answer(self, task: Task) -> dict[str, Any]:
+    def sync_answer(self, task: Task, root: str | None = None) -> dict[str, Any]:
         """A synchronous generation's answer: the SUCCEEDED output without the task fields, and usage."""
-        rendered = self.render(task, "SUCCEEDED")
+        rendered = self.render(task, "SUCCEEDED", root)
         output = {k: v for k, v in rendered["output"].items() if k not in _TASK_FIELDS}
         return {"output": output, "usage": rendered.get("usage", {})}
 
