@@ -203,6 +203,17 @@ def serve(
                                         envvar=ENV + "QUIET")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).",
                                          envvar=ENV + "WORKERS")] = 1,
+    upstream: Annotated[str | None, typer.Option(
+        help="Forward every DashScope request to this service (the only host the twin then contacts).",
+        envvar=ENV + "UPSTREAM", show_default=False)] = None,
+    record: Annotated[Path | None, typer.Option(help="With --upstream: write each exchange to a cassette here.",
+                                                envvar=ENV + "RECORD", file_okay=False, show_default=False)] = None,
+    record_media: Annotated[bool, typer.Option(help="With --record: keep result files too (up to 256 MB a run).",
+                                               envvar=ENV + "RECORD_MEDIA")] = False,
+    diff: Annotated[bool, typer.Option(help="With --upstream: compare each answer with the twin's (GET /__mock/diff).",
+                                       envvar=ENV + "DIFF")] = False,
+    replay: Annotated[Path | None, typer.Option(help="Answer the requests a cassette holds from it.",
+                                                envvar=ENV + "REPLAY", file_okay=False, show_default=False)] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -210,8 +221,17 @@ def serve(
     if workers > 1 and not is_shared(store):
         raise typer.BadParameter(f"{workers} workers would each hold their own tasks: with --workers > 1 use "
                                  "--store redis://HOST:PORT/DB", param_hint="'--workers'")
+    from .capture.modes import Modes
     from .domain.scenarios import ScenarioError
     from .http.app import create_app
+
+    modes = Modes(upstream=upstream, record=record, record_media=record_media, diff=diff, replay=replay)
+    try:
+        modes.check()
+    except ValueError as exc:
+        raise cx.UsageError(str(exc)) from exc
+    if modes.active and workers > 1:
+        raise typer.BadParameter("--upstream and --replay run in one worker", param_hint="'--workers'")
     from .http.requestlog import RequestLog
 
     entries = _scenario_entries(scenarios) if scenarios is not None else []
@@ -226,6 +246,10 @@ def serve(
                                         message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet)
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
+        if modes.active:
+            from .capture.modes import answer_layer
+
+            application = answer_layer(application, application.state.twin, modes)
     except ScenarioError as exc:
         sock.close()
         raise typer.BadParameter(str(exc), param_hint="'--scenarios'") from exc
@@ -255,6 +279,50 @@ def serve(
         request_log.close()
     if token_file is not None:
         token_file.unlink(missing_ok=True)
+
+
+class DiffFormat(StrEnum):
+    """The `diff --format` choices."""
+
+    md = "md"
+    json = "json"
+
+
+@app.command("diff")
+def diff_report(
+    url: Annotated[str, typer.Option(help="Root URL of a twin serving with --upstream URL --diff.",
+                                     envvar=ENV + "URL")] = "http://127.0.0.1:8089",
+    format: Annotated[DiffFormat, typer.Option("--format", help="md (a drift report) or json.")] = DiffFormat.md,
+    admin_token: Annotated[str | None, typer.Option(help="X-Mock-Admin-Token, when the twin is not on loopback.",
+                                                    envvar=ENV + "ADMIN_TOKEN", show_default=False)] = None,
+) -> None:
+    """Print the differences a `serve --upstream URL --diff` twin found between the upstream and itself."""
+    from .capture.cli import fetch_diff, render_diff
+
+    try:
+        view = fetch_diff(url, admin_token)
+    except ValueError as exc:
+        typer.echo(f"dashscope-mock diff: error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(render_diff(view, format.value, url))
+
+
+cassette_app = typer.Typer(no_args_is_help=True, help="Work with recorded cassettes (serve --record DIR).")
+app.add_typer(cassette_app, name="cassette")
+
+
+@cassette_app.command("scenarios")
+def cassette_scenarios(
+    directory: Annotated[Path, typer.Argument(help="A cassette directory (serve --record DIR).")],
+) -> None:
+    """Print each recorded task's outcome in the scenario DSL, as a `serve --scenarios` file."""
+    from .capture.cassette import CassetteError
+    from .capture.cli import scenarios_yaml
+
+    try:
+        typer.echo(scenarios_yaml(directory), nl=False)
+    except CassetteError as exc:
+        raise cx.BadParameter(str(exc), param_hint="'DIRECTORY'") from exc
 
 
 def _run(application: Any, sock: socket.socket) -> None:

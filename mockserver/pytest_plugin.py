@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from .capture.modes import Modes
 from .domain.task import TERMINAL
 from .settings import Settings
 from .testing import DashScopeMock, LazySocketServer, Poll, WireRecord
@@ -35,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
-        "allow_unused_scenarios=False, **settings): configure the dashscope_mock fixture for this test (any "
+        "allow_unused_scenarios=False, replay=None, **settings): configure the dashscope_mock fixture for this test (any "
         "mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies)")
 
 
@@ -79,12 +80,14 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     sdk_sleep = str(options.pop("sdk_sleep", "virtual"))
     scenarios = list(options.pop("scenarios", None) or [])
     allow_unused = bool(options.pop("allow_unused_scenarios", False))
+    replay = options.pop("replay", None)  # a cassette directory, relative to the test's file
+    modes = Modes(replay=request.path.parent / str(replay)) if replay else None
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
     if settings.result_host is None:
         settings = replace(settings, result_host=dashscope_mock_socket.url)
-    mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep)
+    mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep, modes=modes)
     mock.activate()
     try:
         if scenarios:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ..domain.state import Twin
 from .cassette import DEFAULT_MEDIA_CAP, CassetteWriter
 from .exchange import ASGIApp
 from .layer import AnswerLayer, Observer, Source
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)

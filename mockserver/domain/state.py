@@ -69,6 +69,7 @@ class Twin:
             self.scenarios.clear()
             self.rates.reset()
             self.downloads.clear()
+            self.diffs.clear()
 
     def close(self) -> None:
         """Release the store's connections and files."""

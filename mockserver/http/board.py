@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from ..domain.clock import format_cst
 from ..domain.state import Twin
 from ..wire.render import Renderer
+from . import board_diff
 from . import board_views as v
 from .access import COOKIE, Access
 
@@ -53,9 +54,11 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
  aria-label="filter tasks">
 <table id="task-table"><thead><tr><th>task</th><th>account</th><th>model</th><th>status</th><th>submitted (CST)</th>
 <th>ended</th></tr></thead><tbody id="tasks" data-live>{v.task_rows(rows)}</tbody></table></section>
-<aside>{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
+<aside>{board_diff.panel(twin.diffs)}{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
 {v.fault_panel(twin.faults.plan.view())}</aside></div>"""
         return html("Tasks", body)
+
+    board_diff.install(app, twin, html)
 
     @app.get("/ui/tasks/{task_id}", include_in_schema=False)
     async def task_page(task_id: str) -> Response:
