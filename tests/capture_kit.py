@@ -1,0 +1,148 @@
+"""Rigs for the capture, diff and replay tests: a twin in front of a second twin made to drift on purpose.
+
+The upstream is another in-process twin (no network): `--message-suffix`, another profile, or a small spec overlay
+(a renamed result field, an added status). Its result and upload URLs name the capturing twin, as the real
+service's would reach it through the proxy, so downloads and uploads go through the capture too.
+
+`python -m tests.capture_kit docs/capture-sample.md` writes the sample diff report docs/capture.md shows.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from mockserver.capture.modes import Modes
+from mockserver.settings import Settings
+from mockserver.spec.document import load_document
+from mockserver.testing import DashScopeMock
+from mockserver.testing.handle import IN_PROCESS_URL
+from mockserver.testing.transport import AsyncMockTransport
+
+T2V = "wan2.2-t2v-plus"
+ROUTE = "/api/v1/services/aigc/video-generation/video-synthesis"
+KEY = "sk-capture-0042-do-not-record"
+UPSTREAM = "http://upstream.test"
+TERMINAL = ("SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
+
+
+def overlay(directory: Path, model: str, *, field: str | None = None, phases: dict[str, int] | None = None) -> Path:
+    """A copy of the spec where `model`'s family renames its result field or runs through other phases."""
+    doc = copy.deepcopy(load_document())
+    for schema in doc["components"]["schemas"].values():
+        ext = schema.get("x-dashscope-model")
+        if ext and model in ext.get("names", []):
+            if field is not None:
+                ext["output"]["field"] = field
+            if phases is not None:
+                ext["timing"] = {**ext["timing"], "phases": phases}
+    path = directory / "overlay.json"  # JSON is YAML: the twin loads it like its own spec
+    path.write_bytes(orjson.dumps(doc))
+    return path
+
+
+@dataclass
+class Rig:
+    """The upstream twin and the twin in front of it (capturing, comparing or both)."""
+
+    upstream: DashScopeMock
+    twin: DashScopeMock
+
+    def close(self) -> None:
+        """Close both handles."""
+        self.twin.close()
+        self.upstream.close()
+
+
+def rig(*, record: Path | None = None, diff: bool = False, media: bool = False, profile: str = "dev",
+        socket: Any = None, url: str = IN_PROCESS_URL, **upstream: Any) -> Rig:
+    """A twin forwarding to an upstream twin built with `profile` and `upstream` settings (both frozen)."""
+    up = DashScopeMock(Settings.for_profile(profile, result_host=url, upload_host=url, frozen=True, **upstream),
+                       api_key=KEY)
+    client = httpx.AsyncClient(transport=AsyncMockTransport(up.app))
+    twin = DashScopeMock(Settings.for_profile("dev", result_host=url, frozen=True), api_key=KEY, socket=socket,
+                         modes=Modes(upstream=UPSTREAM, record=record, record_media=media, diff=diff),
+                         upstream_client=client)
+    return Rig(up, twin)
+
+
+def replayer(cassette: Path, socket: Any = None, url: str = IN_PROCESS_URL) -> DashScopeMock:
+    """A fresh twin answering from `cassette` (another key than the capture's: nothing ties replay to it)."""
+    return DashScopeMock(Settings.for_profile("dev", result_host=url, frozen=True), api_key="sk-replay-1",
+                         socket=socket, modes=Modes(replay=cassette))
+
+
+def seen(reply: httpx.Response) -> tuple[Any, ...]:
+    """What a client sees of an answer: status, code, message, task status and the output's field set."""
+    body = reply.json()
+    output = body.get("output") or {}
+    return (reply.status_code, body.get("code") or output.get("code"), body.get("message") or output.get("message"),
+            output.get("task_status"), tuple(sorted(output)))
+
+
+def flow(mock: DashScopeMock, scenario: str | None = None, body: dict[str, Any] | None = None, *,
+         cancel: bool = False, step: float = 0.0, max_polls: int = 12) -> list[tuple[Any, ...]]:
+    """Create a T2V task and poll it to its end (cancelling it first if asked): what the client saw, in order.
+    `step` advances the upstream-facing clock of `mock` between polls (time-based plans)."""
+    headers = mock.headers(asynchronous=True)
+    if scenario:
+        headers["X-Mock-Scenario"] = scenario
+    created = mock.http.post(ROUTE, json=body or mock.twin.spec.example_body(T2V), headers=headers)
+    out = [seen(created)]
+    if created.status_code != 200:
+        return out
+    task_id = created.json()["output"]["task_id"]
+    if cancel:
+        out.append(seen(mock.http.post(f"/api/v1/tasks/{task_id}/cancel", headers=mock.headers())))
+    for _ in range(max_polls):
+        poll = mock.http.get(f"/api/v1/tasks/{task_id}", headers=mock.headers())
+        out.append(seen(poll))
+        if poll.json()["output"]["task_status"] in TERMINAL:
+            break
+        if step:
+            step_clock(mock, step)
+    return out
+
+
+_UPSTREAMS: dict[int, DashScopeMock] = {}
+
+
+def step_clock(mock: DashScopeMock, seconds: float) -> None:
+    """Advance the clock of the upstream registered for `mock` (see `with_clock`)."""
+    _UPSTREAMS[id(mock)].advance(seconds)
+
+
+def with_clock(r: Rig) -> Rig:
+    """Let `flow(..., step=)` advance `r`'s upstream clock between polls."""
+    _UPSTREAMS[id(r.twin)] = r.upstream
+    return r
+
+
+def sample_report(directory: Path) -> str:
+    """The Markdown diff report of a short run against an upstream that renamed a result field, adds a status
+    and ends its messages with the doc link: what docs/capture-sample.md shows."""
+    from mockserver.capture.report import markdown
+
+    spec = overlay(directory, T2V, field="video_uri", phases={"PRE-PROCESSING": 1, "RUNNING": 4})
+    r = with_clock(rig(diff=True, spec_path=spec, message_suffix=True))
+    try:
+        flow(r.twin, "pending:1s,running:10s,succeeded", step=2.5)
+        flow(r.twin, body={"model": T2V, "input": {"prompt": "a cat"}, "parameters": {"size": "1*1"}})
+        text = markdown(r.twin.twin.diffs.view(), "dashscope-mock serve --upstream https://dashscope.aliyuncs.com "
+                                                   "--diff")
+    finally:
+        r.close()
+    return "\n".join(line for line in text.split("\n") if not line.startswith("| run |"))
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(sys.argv[1]).write_text(sample_report(Path(tmp)), encoding="utf-8")
