@@ -6,7 +6,7 @@ served (when the twin knows that status for the model), so what is compared is t
 the same task. The comparison is the contract suite's (contracts/drift.py): status, error code and message,
 field set and types at every path, values after ids, times, URLs and signatures are normalised away; plus the
 content type, each task's status sequence, and the upstream answer checked against the spec (schema and
-documented codes). Differences accumulate in `twin.diffs` (GET /__mock/diff).
+documented codes). A task the upstream created and the twin refused is compared at its create only. Differences accumulate in `twin.diffs` (GET /__mock/diff).
 """
 
 from __future__ import annotations
@@ -47,6 +47,15 @@ def _code_of(body: Any) -> str | None:
     return code if isinstance(code, str) and code else None
 
 
+def _opaque(body: Any, keys: frozenset[str]) -> Any:
+    """`body` with the output's token fields replaced by `<token>` placeholders (lists keep their length)."""
+    output = body.get("output") if isinstance(body, dict) and keys else None
+    if not isinstance(output, dict) or not keys & output.keys():
+        return body
+    hidden = {k: ["<token>" for _ in v] if isinstance(v, list) else "<token>" for k, v in output.items() if k in keys}
+    return {**body, "output": {**output, **hidden}}
+
+
 class Compared:
     """Answer source: the upstream's answer, compared with what the twin answers to the same request."""
 
@@ -59,6 +68,7 @@ class Compared:
         self.ids: dict[str, str] = {}  # upstream task id -> the twin's
         self.seen: dict[str, tuple[list[str], list[str]]] = {}  # upstream task id -> (its statuses, the twin's)
         self.done: set[str] = set()  # upstream tasks whose sequences were compared
+        self.orphans: set[str] = set()  # upstream tasks the twin refused to create: their create said it all
 
     async def answer(self, request: Request) -> Reply:
         """The upstream's answer; the twin's answer to the same request is compared on the way."""
@@ -76,6 +86,8 @@ class Compared:
             return
         ours = request
         named = classify(request.method, request.path)[1]
+        if named is not None and named in self.orphans:
+            return
         if named is not None:
             mine = self.ids.get(named, named)
             ours = request.with_path(request.path.replace(named, mine, 1))
@@ -84,10 +96,12 @@ class Compared:
         theirs, mine_body = reply.json(), twin_reply.json()
         if kind == "create" and upstream_id is not None:
             twin_id = ((mine_body or {}).get("output") or {}).get("task_id")
+            if len(self.ids) >= MAX_TASKS:
+                self.ids, self.seen, self.done, self.orphans = {}, {}, set(), set()
             if isinstance(twin_id, str):
-                if len(self.ids) >= MAX_TASKS:
-                    self.ids, self.seen, self.done = {}, {}, set()
                 self.ids[upstream_id] = twin_id
+            else:
+                self.orphans.add(upstream_id)
         step = f"{request.method} {kind}"
         check = upstream_id or "-"
         drifts = compare_status(check, step, reply.status, twin_reply.status)
@@ -95,7 +109,8 @@ class Compared:
             drifts.append(Drift(check, step, "value", "(content-type)", _media_type(twin_reply.content_type),
                                 _media_type(reply.content_type), "mock"))
         if theirs is not None or mine_body is not None:
-            drifts += compare(check, step, theirs, mine_body)
+            tokens = self._tokens(model)
+            drifts += compare(check, step, _opaque(theirs, tokens), _opaque(mine_body, tokens))
         drifts += self._against_spec(request, reply, theirs, model, check, step)
         if kind == "query" and upstream_id is not None:
             drifts += self._sequence(upstream_id, theirs, mine_body, step)
@@ -105,6 +120,13 @@ class Compared:
                                  "expected": d.expected, "actual": d.actual,
                                  "against": "spec" if d.kind == "spec" else "twin",
                                  "task_id": upstream_id, "step": d.step})
+
+    def _tokens(self, model: str | None) -> frozenset[str]:
+        """The output fields the spec says hold opaque generated tokens for `model` (`output.extra: token[]`):
+        new on every task, so compared by shape only."""
+        profile = self.twin.registry.model(model) if model else None
+        extra = profile.output.extra if profile is not None else None
+        return frozenset(str(k) for k, v in (extra or {}).items() if v in ("token", "token[]"))
 
     def _against_spec(self, request: Request, reply: Reply, body: Any, model: str | None, check: str,
                       step: str) -> list[Drift]:
