@@ -246,10 +246,11 @@ def serve(
                                         message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet)
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
+        served: Any = application
         if modes.active:
             from .capture.modes import answer_layer
 
-            application = answer_layer(application, application.state.twin, modes)
+            served = answer_layer(application, application.state.twin, modes)
     except ScenarioError as exc:
         sock.close()
         raise typer.BadParameter(str(exc), param_hint="'--scenarios'") from exc
@@ -274,7 +275,7 @@ def serve(
         sock.close()  # uvicorn's supervisor binds the same address for its workers
         _serve_workers(replace(settings, admin_token=twin.admin_token), host, bound, workers)
     else:
-        _run(application, sock)
+        _run(served, sock)
     if request_log is not None:
         request_log.close()
     if token_file is not None:

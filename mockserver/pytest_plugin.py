@@ -36,8 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
-        "allow_unused_scenarios=False, replay=None, **settings): configure the dashscope_mock fixture for this test (any "
-        "mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies)")
+        "allow_unused_scenarios=False, replay=None, **settings): configure the dashscope_mock fixture for this test "
+        "(any mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios "
+        "bodies; replay: a cassette directory, relative to the test file)")
 
 
 @pytest.hookimpl(wrapper=True)

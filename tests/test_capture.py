@@ -220,7 +220,7 @@ def test_replay_gives_the_client_what_the_capture_gave(tmp_path: Path) -> None:
         assert captured["429"][0][:2] == (429, "Throttling.RateQuota")
         # the twin holds real tasks for the replayed ones: its journal counted the same polls
         ids = mock.task_ids()
-        assert sorted(len(mock.polls(i)) for i in ids) == sorted(len(v) - 1 - ("canceled" == k)
+        assert sorted(len(mock.polls(i)) for i in ids) == sorted(len(v) - 1 - (k == "canceled")
                                                                 for k, v in captured.items() if len(v) > 1)
         # the kept result file is served from the cassette, byte for byte
         done = mock.get(ids[-1])["output"]

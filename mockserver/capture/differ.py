@@ -6,7 +6,8 @@ served (when the twin knows that status for the model), so what is compared is t
 the same task. The comparison is the contract suite's (contracts/drift.py): status, error code and message,
 field set and types at every path, values after ids, times, URLs and signatures are normalised away; plus the
 content type, each task's status sequence, and the upstream answer checked against the spec (schema and
-documented codes). A task the upstream created and the twin refused is compared at its create only. Differences accumulate in `twin.diffs` (GET /__mock/diff).
+documented codes). A task the upstream created and the twin refused is compared at its create only.
+Differences accumulate in `twin.diffs` (GET /__mock/diff).
 """
 
 from __future__ import annotations

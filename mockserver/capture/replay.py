@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+
 from contracts.normalize import normalize
 
 from ..domain.state import Twin

@@ -2,8 +2,8 @@
 
 It hides every secret form the twin knows of: any `sk-` token (whatever characters follow), the value of a
 `Bearer` credential, `api_key` / `Signature` / `policy` / `security_token` / `OSSAccessKeyId` query and form
-values, and any exact secret handed in `known` (keys from a keys file without the `sk-` prefix, the admin token). It also
-escapes control characters, so a `%0a` in a path cannot forge a log line.
+values, and any exact secret handed in `known` (keys from a keys file without the `sk-` prefix, the admin
+token). It also escapes control characters, so a `%0a` in a path cannot forge a log line.
 """
 
 from __future__ import annotations

@@ -54,7 +54,8 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
  aria-label="filter tasks">
 <table id="task-table"><thead><tr><th>task</th><th>account</th><th>model</th><th>status</th><th>submitted (CST)</th>
 <th>ended</th></tr></thead><tbody id="tasks" data-live>{v.task_rows(rows)}</tbody></table></section>
-<aside>{board_diff.panel(twin.diffs)}{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
+<aside>{board_diff.panel(twin.diffs)}
+{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
 {v.fault_panel(twin.faults.plan.view())}</aside></div>"""
         return html("Tasks", body)
 
