@@ -214,6 +214,8 @@ def serve(
                                        envvar=ENV + "DIFF")] = False,
     replay: Annotated[Path | None, typer.Option(help="Answer the requests a cassette holds from it.",
                                                 envvar=ENV + "REPLAY", file_okay=False, show_default=False)] = None,
+    replay_by: Annotated[str, typer.Option(help="A replayed task advances by 'polls' or by virtual 'time'.",
+                                           envvar=ENV + "REPLAY_BY")] = "polls",
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -225,7 +227,8 @@ def serve(
     from .domain.scenarios import ScenarioError
     from .http.app import create_app
 
-    modes = Modes(upstream=upstream, record=record, record_media=record_media, diff=diff, replay=replay)
+    modes = Modes(upstream=upstream, record=record, record_media=record_media, diff=diff, replay=replay,
+                  replay_by=replay_by)
     try:
         modes.check()
     except ValueError as exc:

@@ -38,7 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
         "allow_unused_scenarios=False, replay=None, **settings): configure the dashscope_mock fixture for this test "
         "(any mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios "
-        "bodies; replay: a cassette directory, relative to the test file)")
+        "bodies; replay: a cassette directory, relative to the test file; replay_by: polls or time)")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -82,7 +82,8 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     scenarios = list(options.pop("scenarios", None) or [])
     allow_unused = bool(options.pop("allow_unused_scenarios", False))
     replay = options.pop("replay", None)  # a cassette directory, relative to the test's file
-    modes = Modes(replay=request.path.parent / str(replay)) if replay else None
+    by = str(options.pop("replay_by", "polls"))
+    modes = Modes(replay=request.path.parent / str(replay), replay_by=by) if replay else None
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)

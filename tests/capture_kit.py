@@ -72,10 +72,12 @@ def rig(*, record: Path | None = None, diff: bool = False, media: bool = False, 
     return Rig(up, twin)
 
 
-def replayer(cassette: Path, socket: Any = None, url: str = IN_PROCESS_URL) -> DashScopeMock:
+def replayer(cassette: Path, socket: Any = None, url: str = IN_PROCESS_URL, by: str = "polls") -> DashScopeMock:
     """A fresh twin answering from `cassette` (another key than the capture's: nothing ties replay to it)."""
-    return DashScopeMock(Settings.for_profile("dev", result_host=url, frozen=True), api_key="sk-replay-1",
-                         socket=socket, modes=Modes(replay=cassette))
+    mock = DashScopeMock(Settings.for_profile("dev", result_host=url, frozen=True), api_key="sk-replay-1",
+                         socket=socket, modes=Modes(replay=cassette, replay_by=by))
+    _UPSTREAMS[id(mock)] = mock
+    return mock
 
 
 def seen(reply: httpx.Response) -> tuple[Any, ...]:
@@ -114,8 +116,10 @@ _UPSTREAMS: dict[int, DashScopeMock] = {}
 
 
 def step_clock(mock: DashScopeMock, seconds: float) -> None:
-    """Advance the clock of the upstream registered for `mock` (see `with_clock`)."""
-    _UPSTREAMS[id(mock)].advance(seconds)
+    """Advance the clock of `mock` and of the upstream registered for it (see `with_clock`)."""
+    mock.advance(seconds)
+    if _UPSTREAMS[id(mock)] is not mock:
+        _UPSTREAMS[id(mock)].advance(seconds)
 
 
 def with_clock(r: Rig) -> Rig:

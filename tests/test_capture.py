@@ -171,6 +171,11 @@ def test_diff_finds_no_difference_over_every_documented_example() -> None:
 def test_the_diff_is_on_the_admin_api_and_the_board(tmp_path: Path) -> None:
     r = rig(diff=True, message_suffix=True)
     try:
+        done = flow(r.twin, CASES["succeeded"]["scenario"])  # type: ignore[arg-type]
+        url = urlsplit(r.twin.get(r.upstream.task_ids()[0])["output"]["video_url"])
+        before = r.twin.twin.diffs.exchanges
+        assert r.twin.http.get(f"{url.path}?{url.query}").headers["content-type"] == "video/mp4"
+        assert r.twin.twin.diffs.exchanges == before + 1 and done[-1][3] == "SUCCEEDED"  # compared with the twin's
         flow(r.twin, body=BAD_SIZE)
         view = r.twin.http.get("/__mock/diff").json()
         assert [(i["kind"], i["endpoint"], i["count"]) for i in view["items"]] == [("message", "create", 1)]
@@ -233,6 +238,27 @@ def test_replay_gives_the_client_what_the_capture_gave(tmp_path: Path) -> None:
         assert mock.unmatched_requests() == [{"method": "POST", "path": ROUTE, "kind": "create"}]
     finally:
         mock.close()
+
+
+def test_replay_by_time_follows_the_recorded_times_not_the_poll_count(tmp_path: Path) -> None:
+    r = with_clock(rig(record=tmp_path))
+    try:
+        captured = flow(r.twin, "pending:2s,running:4s,succeeded", step=1.0)
+    finally:
+        r.close()
+
+    def folded(seen: list[tuple[Any, ...]]) -> list[Any]:
+        return [s[3] for i, s in enumerate(seen) if i == 0 or s[3] != seen[i - 1][3]]
+
+    by_time, by_polls = replayer(tmp_path, by="time"), replayer(tmp_path)
+    try:
+        twice_as_often = flow(by_time, step=0.5, max_polls=30)
+        assert folded(twice_as_often) == folded(captured) == ["PENDING", "RUNNING", "SUCCEEDED"]
+        assert len(twice_as_often) > len(captured) + 4 and twice_as_often[-1] == captured[-1]
+        assert flow(by_polls, step=0.5, max_polls=30) == captured  # by polls: the recorded count, whatever the time
+    finally:
+        by_time.close()
+        by_polls.close()
 
 
 def test_cassette_scenarios_prints_the_recorded_outcomes(tmp_path: Path, capsys: pytest.CaptureFixture[str],

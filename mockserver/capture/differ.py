@@ -6,7 +6,8 @@ served (when the twin knows that status for the model), so what is compared is t
 the same task. The comparison is the contract suite's (contracts/drift.py): status, error code and message,
 field set and types at every path, values after ids, times, URLs and signatures are normalised away; plus the
 content type, each task's status sequence, and the upstream answer checked against the spec (schema and
-documented codes). A task the upstream created and the twin refused is compared at its create only.
+documented codes). A task the upstream created and the twin refused is compared at its create only. A result
+download is compared with the twin's file at the same place of the same task's answer (status, content type).
 Differences accumulate in `twin.diffs` (GET /__mock/diff).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from contracts.drift import Drift, compare, compare_status
 from contracts.validation import ResponseValidator
@@ -21,11 +23,11 @@ from contracts.validation import ResponseValidator
 from ..domain.state import Twin
 from ..domain.task import Task
 from .exchange import ASGIApp, Reply, Request, call_app, classify
-from .tracking import TaskTracker
+from .tracking import TaskTracker, urls_in
 from .upstream import Upstream
 
 log = logging.getLogger("dashscope_mock.capture")
-COMPARED = frozenset({"create", "query", "cancel", "list", "upload_policy"})
+COMPARED = frozenset({"create", "query", "cancel", "list", "upload_policy", "result"})
 _ENDS = ("SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
 MAX_TASKS = 100_000  # upstream tasks followed; the map starts over when full
 
@@ -70,6 +72,7 @@ class Compared:
         self.seen: dict[str, tuple[list[str], list[str]]] = {}  # upstream task id -> (its statuses, the twin's)
         self.done: set[str] = set()  # upstream tasks whose sequences were compared
         self.orphans: set[str] = set()  # upstream tasks the twin refused to create: their create said it all
+        self.results: dict[str, str] = {}  # an upstream result URL's path -> the twin's URL in the same place
 
     async def answer(self, request: Request) -> Reply:
         """The upstream's answer; the twin's answer to the same request is compared on the way."""
@@ -89,6 +92,12 @@ class Compared:
         named = classify(request.method, request.path)[1]
         if named is not None and named in self.orphans:
             return
+        if kind == "result":  # the twin's own file at the same place of the same task's answer
+            twin_url = self.results.get(request.path)
+            if twin_url is None:
+                return
+            where = urlsplit(twin_url)
+            ours = Request(request.method, where.path, where.query, request.headers, b"", request.client)
         if named is not None:
             mine = self.ids.get(named, named)
             ours = request.with_path(request.path.replace(named, mine, 1))
@@ -115,12 +124,23 @@ class Compared:
         drifts += self._against_spec(request, reply, theirs, model, check, step)
         if kind == "query" and upstream_id is not None:
             drifts += self._sequence(upstream_id, theirs, mine_body, step)
+            self._pair_results(theirs, mine_body)
         self.twin.diffs.compared()
         for d in drifts:
             self.twin.diffs.add({"endpoint": kind, "model": model, "kind": d.kind, "field": d.field,
                                  "expected": d.expected, "actual": d.actual,
                                  "against": "spec" if d.kind == "spec" else "twin",
                                  "task_id": upstream_id, "step": d.step})
+
+    def _pair_results(self, theirs: Any, mine: Any) -> None:
+        """Remember which of the twin's result URLs stands where each upstream one does (downloads are compared
+        by status and content type)."""
+        theirs_out = theirs.get("output") if isinstance(theirs, dict) else None
+        mine_out = mine.get("output") if isinstance(mine, dict) else None
+        if len(self.results) >= MAX_TASKS:
+            self.results = {}
+        for upstream_url, twin_url in zip(urls_in(theirs_out), urls_in(mine_out), strict=False):
+            self.results[urlsplit(upstream_url).path] = twin_url
 
     def _tokens(self, model: str | None) -> frozenset[str]:
         """The output fields the spec says hold opaque generated tokens for `model` (`output.extra: token[]`):

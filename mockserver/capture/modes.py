@@ -25,6 +25,7 @@ class Modes:
     media_cap: int = DEFAULT_MEDIA_CAP
     diff: bool = False
     replay: Path | None = None
+    replay_by: str = "polls"  # a replayed task advances by poll count, or by virtual time ("time")
 
     def check(self) -> None:
         """ValueError for a combination that makes no sense (the CLI shows it as a usage error)."""
@@ -34,6 +35,8 @@ class Modes:
             raise ValueError("--record and --diff need --upstream URL (the service to forward to)")
         if self.record_media and self.record is None:
             raise ValueError("--record-media needs --record DIR")
+        if self.replay_by not in ("polls", "time"):
+            raise ValueError(f"replay by {self.replay_by!r}: use polls or time")
         if self.media_cap < 0:
             raise ValueError("the media cap must be >= 0 bytes")
 
@@ -58,7 +61,7 @@ def answer_layer(app: ASGIApp, twin: Twin, modes: Modes, client: httpx.AsyncClie
     if modes.replay is not None:
         from .replay import Replayer
 
-        replayer = Replayer(modes.replay, app, twin)
+        replayer = Replayer(modes.replay, app, twin, by_time=modes.replay_by == "time")
         source, local = replayer, replayer.serve_media
     else:
         from .upstream import Upstream

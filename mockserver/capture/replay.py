@@ -1,11 +1,12 @@
 """Replay mode: recorded requests answered from a cassette, every other request by the twin as usual.
 
 A recorded create (matched by route and body, ids, URLs and times normalised away) is put to the twin with a
-poll-counted plan that follows the recorded statuses, so the twin holds a real task (board, journal, result
-files); each poll is then answered with the recorded answer of the same poll number, its task id, request id,
-times and result URLs the twin's own (or the recorded file, when the cassette kept it). A recorded error (4xx,
-429, ...) is answered as that error. Requests the cassette does not hold go to the twin and are listed in
-`unmatched` (the handle's `unmatched_requests()`).
+poll-counted plan that follows the recorded statuses (or, replaying by time, a plan timed from the recorded
+virtual times), so the twin holds a real task (board, journal, result files); each poll is then answered with the
+recorded answer of the same poll number (by time: the next recorded answer with the twin's status now), its
+task id, request id, times and result URLs the twin's own (or the recorded file, when the cassette kept it).
+A recorded error (4xx, 429, ...) is answered as that error. Requests the cassette does not hold go to the twin
+and are listed in `unmatched` (the handle's `unmatched_requests()`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from contracts.normalize import normalize
 from ..domain.state import Twin
 from .cassette import RecordedTask, body_json, load, tasks
 from .exchange import ASGIApp, Reply, Request, Scope, Send, call_app, classify, send_reply
-from .scenarios import replay_plan
+from .scenarios import replay_plan, timed_plan
 from .tracking import urls_in
 
 MEDIA_PREFIX = "/__cassette/media/"
@@ -57,13 +58,15 @@ class Live:
     twin_id: str | None
     polls: int = 0
     cancels: int = 0
+    cursor: int = 0  # replay by time: the recorded poll answered last
 
 
 class Replayer:
     """Answer source for `--replay DIR`."""
 
-    def __init__(self, directory: Path, app: ASGIApp, twin: Twin) -> None:
+    def __init__(self, directory: Path, app: ASGIApp, twin: Twin, *, by_time: bool = False) -> None:
         self.directory = directory
+        self.by_time = by_time
         self.app = app
         self.twin = twin
         entries = load(directory)
@@ -123,7 +126,7 @@ class Replayer:
         if entry["response"]["status"] != 200 or recorded is None:
             request_id = self.twin.ids.request_id()
             return self._reply(*self._recorded(entry, request_id), request_id)
-        plan = replay_plan(recorded, self.twin.catalog)
+        plan = (timed_plan if self.by_time else replay_plan)(recorded, self.twin.catalog)
         twin_reply = await call_app(self.app, request.with_header("x-mock-scenario", plan))
         twin_body = twin_reply.json() or {}
         request_id = str(twin_body.get("request_id") or self.twin.ids.request_id())
@@ -150,13 +153,30 @@ class Replayer:
                 return twin_reply
             return self._reply(400, "application/json", {"request_id": request_id, "code": "InvalidParameter",
                                                          "message": "The cassette holds no such request."}, request_id)
-        status, content_type, body = self._recorded(entries[min(n, len(entries) - 1)], request_id)
+        chosen = entries[min(n, len(entries) - 1)]
+        if self.by_time and kind == "query":
+            chosen = self._at_status(live, entries, ((twin_body or {}).get("output") or {}).get("task_status"), chosen)
+        status, content_type, body = self._recorded(chosen, request_id)
         output = body.get("output") if isinstance(body, dict) else None
         if isinstance(output, dict):
             served = live.twin_id or live.recorded.task_id
             twin_output = (twin_body or {}).get("output") if isinstance(twin_body, dict) else None
             body["output"] = self._rewrite(output, served, twin_output if isinstance(twin_output, dict) else {})
         return self._reply(status, content_type, body, request_id)
+
+    def _at_status(self, live: Live, entries: list[dict[str, Any]], status: Any,
+                   fallback: dict[str, Any]) -> dict[str, Any]:
+        """Replay by time: the next recorded poll that served the twin's status now (the last such one once the
+        recording moved past it), else `fallback`."""
+        statuses = live.recorded.statuses()
+        for i in range(live.cursor, len(entries)):
+            if statuses[i] == status:
+                live.cursor = i
+                return entries[i]
+        for i in reversed(range(len(entries))):
+            if statuses[i] == status:
+                return entries[i]
+        return fallback
 
     def _rewrite(self, output: dict[str, Any], task_id: str, twin_output: dict[str, Any]) -> dict[str, Any]:
         """A recorded output as this replay serves it: its id, times and result URLs the twin's (or kept media)."""

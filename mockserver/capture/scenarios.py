@@ -8,6 +8,7 @@ from ..spec.catalog import ErrorCatalog
 from .cassette import RecordedTask
 
 _DSL_STEPS = {"PENDING": "pending", "RUNNING": "running"}
+_ENDS = ("SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
 _HOLD = 1_000_000  # polls a task the recording left unfinished stays in its last status
 
 
@@ -61,6 +62,29 @@ def replay_plan(task: RecordedTask, catalog: ErrorCatalog) -> str:
         return ",".join([*steps, f"failed({code if code in catalog else 'InternalError'})"])
     held = "running" if last == "RUNNING" else "pending"
     return ",".join([*steps, f"{held}*{_HOLD}", "succeeded"])
+
+
+def timed_plan(task: RecordedTask, catalog: ErrorCatalog) -> str:
+    """A time-based plan for a recorded task: PENDING until the first poll that saw it run, running until the
+    first poll that saw its end (virtual seconds from the create; polls only bound when a status began)."""
+    start = float(task.create.get("virtual") or 0.0)
+    first: dict[str, float] = {}
+    for poll, status in zip(task.polls, task.statuses(), strict=True):
+        first.setdefault("RUNNING" if status not in ("PENDING", *_ENDS) else status, float(poll["virtual"]))
+    last = task.statuses()[-1] if task.polls else "PENDING"
+    if last not in ("SUCCEEDED", "FAILED"):
+        return "pending:24h,running:0s,succeeded" if last != "RUNNING" else \
+            f"pending:{_secs(first.get('RUNNING', start) - start)},running:24h,succeeded"
+    end = first[last]
+    running = first.get("RUNNING", end)
+    steps = f"pending:{_secs(running - start)},running:{_secs(end - running)}"
+    code = str((task.final() or {}).get("code") or "InternalError")
+    return f"{steps},succeeded" if last == "SUCCEEDED" else \
+        f"{steps},failed({code if code in catalog else 'InternalError'})"
+
+
+def _secs(value: float) -> str:
+    return f"{max(0.0, value):.3f}s"
 
 
 def scenario_entries(found: dict[str, RecordedTask]) -> list[dict[str, Any]]:
