@@ -4,7 +4,8 @@ The upstream is another in-process twin (no network): `--message-suffix`, anothe
 (a renamed result field, an added status). Its result and upload URLs name the capturing twin, as the real
 service's would reach it through the proxy, so downloads and uploads go through the capture too.
 
-`python -m tests.capture_kit docs/capture-sample.md` writes the sample diff report docs/capture.md shows.
+`python -m tests.capture_kit docs/capture-sample.md` writes the sample diff report docs/capture.md shows, and
+`python -m tests.capture_kit docs/board-diff.png` the screenshot of the board's diff page.
 """
 
 from __future__ import annotations
@@ -128,16 +129,22 @@ def with_clock(r: Rig) -> Rig:
     return r
 
 
+def drifted_run(directory: Path, socket: Any = None, url: str = IN_PROCESS_URL) -> Rig:
+    """A diff rig whose upstream renamed a result field, adds a status and ends its messages with the doc link,
+    after a short run (a task polled to its end, a refused create). The caller closes it."""
+    spec = overlay(directory, T2V, field="video_uri", phases={"PRE-PROCESSING": 1, "RUNNING": 4})
+    r = with_clock(rig(diff=True, spec_path=spec, message_suffix=True, socket=socket, url=url))
+    flow(r.twin, "pending:1s,running:10s,succeeded", step=2.5)
+    flow(r.twin, body={"model": T2V, "input": {"prompt": "a cat"}, "parameters": {"size": "1*1"}})
+    return r
+
+
 def sample_report(directory: Path) -> str:
-    """The Markdown diff report of a short run against an upstream that renamed a result field, adds a status
-    and ends its messages with the doc link: what docs/capture-sample.md shows."""
+    """The Markdown diff report of `drifted_run`: what docs/capture-sample.md shows."""
     from mockserver.capture.report import markdown
 
-    spec = overlay(directory, T2V, field="video_uri", phases={"PRE-PROCESSING": 1, "RUNNING": 4})
-    r = with_clock(rig(diff=True, spec_path=spec, message_suffix=True))
+    r = drifted_run(directory)
     try:
-        flow(r.twin, "pending:1s,running:10s,succeeded", step=2.5)
-        flow(r.twin, body={"model": T2V, "input": {"prompt": "a cat"}, "parameters": {"size": "1*1"}})
         text = markdown(r.twin.twin.diffs.view(), "dashscope-mock serve --upstream https://dashscope.aliyuncs.com "
                                                    "--diff")
     finally:
@@ -145,8 +152,35 @@ def sample_report(directory: Path) -> str:
     return "\n".join(line for line in text.split("\n") if not line.startswith("| run |"))
 
 
+def board_screenshot(directory: Path, target: Path) -> None:
+    """A screenshot of the board's diff page after `drifted_run` (Debian's Chromium through Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    from mockserver.testing.runner import ThreadedServer, listening_socket
+
+    sock = listening_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    r = drifted_run(directory, url=url)
+    server = ThreadedServer(r.twin.app, sock)
+    server.start()
+    browser_args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=browser_args)
+            page = browser.new_page(viewport={"width": 1360, "height": 640})
+            page.goto(f"{url}/__mock/ui/diff")
+            page.screenshot(path=str(target), full_page=True)
+            browser.close()
+    finally:
+        server.close()
+        r.close()
+
+
 if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        Path(sys.argv[1]).write_text(sample_report(Path(tmp)), encoding="utf-8")
+        if sys.argv[1].endswith(".png"):
+            board_screenshot(Path(tmp), Path(sys.argv[1]))
+        else:
+            Path(sys.argv[1]).write_text(sample_report(Path(tmp)), encoding="utf-8")

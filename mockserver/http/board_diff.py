@@ -33,7 +33,9 @@ def table(view: dict[str, Any]) -> str:
         return "<p>No difference: every compared answer matched the twin and the spec.</p>"
     rows = "".join(
         f"<tr><td>{_cell(i['endpoint'])}</td><td>{_cell(i['model'] or '-')}</td><td>{_cell(i['kind'])}</td>"
-        f"<td><code>{_cell(i['field'])}</code></td><td>{_cell(i['expected'])}</td><td>{_cell(i['actual'])}</td>"
+        f"<td><code>{_cell(i['field'])}</code></td>"
+        f"<td>{'(absent)' if i['kind'] == 'extra' else _cell(i['expected'])}</td>"
+        f"<td>{'(absent)' if i['kind'] == 'missing' else _cell(i['actual'])}</td>"
         f"<td>{i['count']}</td></tr>" for i in view["items"])
     return (f"<table id=\"diff-table\"><thead><tr><th>endpoint</th><th>model</th><th>kind</th><th>field</th>"
             f"<th>twin / spec</th><th>upstream</th><th>seen</th></tr></thead><tbody>{rows}</tbody></table>")
