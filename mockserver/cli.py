@@ -253,7 +253,7 @@ def serve(
         if modes.active:
             from .capture.modes import answer_layer
 
-            served = answer_layer(application, application.state.twin, modes)
+            served = answer_layer(application, application.state.twin, modes, request_log=request_log)
     except ScenarioError as exc:
         sock.close()
         raise typer.BadParameter(str(exc), param_hint="'--scenarios'") from exc

@@ -101,6 +101,36 @@ def test_an_upstream_that_cannot_be_reached_is_a_502_in_the_envelope() -> None:
         mock.close()
 
 
+def test_each_forwarded_answer_is_a_request_log_line_and_oversized_bodies_are_refused() -> None:
+    import io
+
+    from mockserver.capture.modes import answer_layer
+    from mockserver.http.app import create_app
+    from mockserver.http.requestlog import RequestLog
+    from mockserver.testing.transport import AsyncMockTransport, MockTransport
+
+    up = DashScopeMock(Settings.for_profile("dev", frozen=True), api_key=KEY)
+    stream = io.StringIO()
+    request_log = RequestLog(stream)
+    app = create_app(Settings.for_profile("dev", upload_max_mb=1), request_log)
+    layer = answer_layer(app, app.state.twin, Modes(upstream="http://upstream.test"),
+                         httpx.AsyncClient(transport=AsyncMockTransport(up.app)), request_log)
+    try:
+        with httpx.Client(transport=MockTransport(layer), base_url="http://127.0.0.1") as http:
+            created = http.post(ROUTE, json=BAD_SIZE, headers={"Authorization": f"Bearer {KEY}",
+                                                             "X-DashScope-Async": "enable"})
+            big = http.post("/__oss/upload", content=b"x" * (3 << 20), headers={"Content-Type": "text/plain"})
+        request_log.flush()
+        line = stream.getvalue()
+        assert f"POST {ROUTE} model={T2V} status=400" in line and created.json()["request_id"] in line
+        assert KEY not in line
+        assert big.status_code == 413 and big.json()["code"] == "RequestTooLarge"
+        assert len(up.requests) == 1  # the oversized body never left
+    finally:
+        request_log.close()
+        up.close()
+
+
 # ---- diff ------------------------------------------------------------------------------------------------------
 
 DRIFTS: dict[str, tuple[dict[str, Any], set[tuple[str, str]]]] = {

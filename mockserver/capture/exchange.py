@@ -110,14 +110,20 @@ def is_local(path: str) -> bool:
     return path == "/" or path.startswith(LOCAL)
 
 
-async def read_request(scope: Scope, receive: Receive) -> Request:
-    """The whole request of an ASGI http scope (its body gathered from every message)."""
+async def read_request(scope: Scope, receive: Receive, limit: int | None = None) -> Request | None:
+    """The whole request of an ASGI http scope (its body gathered from every message); None once the body
+    passes `limit` bytes (reading stops there)."""
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     client = scope.get("client") or ("127.0.0.1", 0)

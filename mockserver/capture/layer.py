@@ -12,8 +12,12 @@ import logging
 import time
 from typing import Any, Protocol
 
+import orjson
+
 from ..domain.state import Twin
+from ..http.requestlog import RequestLog
 from .exchange import ASGIApp, Receive, Reply, Request, Scope, Send, is_local, read_request, send_reply
+from .tracking import model_of
 
 log = logging.getLogger("dashscope_mock.capture")
 
@@ -36,12 +40,15 @@ class AnswerLayer:
     """ASGI app: local paths to the twin's app, every other request to `source`, then to the observers."""
 
     def __init__(self, app: ASGIApp, twin: Twin, source: Source, observers: list[Observer] | None = None,
-                 *, local: Any = None) -> None:
+                 *, local: Any = None, request_log: RequestLog | None = None) -> None:
         self.app = app
         self.twin = twin
         self.source = source
         self.observers = list(observers or [])
         self.local = local  # an ASGI app for paths only this layer serves (kept media), or None
+        self.request_log = request_log
+        # bodies past this are refused, not held: the largest upload the policy allows, and a margin for the form
+        self.max_body = (twin.settings.upload_max_mb + 1) * 1024 * 1024
 
     @property
     def state(self) -> Any:
@@ -54,13 +61,34 @@ class AnswerLayer:
                 return
             await self.app(scope, receive, send)
             return
-        request = await read_request(scope, receive)
         wall, virtual, started = time.time(), self.twin.clock.now(), time.perf_counter()
+        request = await read_request(scope, receive, self.max_body)
+        if request is None:
+            await send_reply(send, self._too_large())
+            return
         reply = await self.source.answer(request)
         await send_reply(send, reply)
         elapsed = time.perf_counter() - started
+        if self.request_log is not None:
+            self._log(request, reply, started)
         for observer in self.observers:
             try:
                 observer.seen(request, reply, wall, virtual, elapsed)
             except Exception:  # an observer must never break the traffic it watches
                 log.exception("dashscope-mock: an exchange observer failed")
+
+    def _too_large(self) -> Reply:
+        request_id = self.twin.ids.request_id()
+        body = {"request_id": request_id, "code": "RequestTooLarge",
+                "message": f"The request body is larger than {self.max_body} bytes."}
+        return Reply(413, [("content-type", "application/json"), ("connection", "close")], orjson.dumps(body))
+
+    def _log(self, request: Request, reply: Reply, started: float) -> None:
+        """One request-log line for the answer the client got (its request id as the source gave it)."""
+        assert self.request_log is not None
+        body = reply.json()
+        request_id = reply.header("x-request-id") or (body.get("request_id") if isinstance(body, dict) else None)
+        output = body.get("output") if isinstance(body, dict) else None
+        task_id = output.get("task_id") if isinstance(output, dict) else None
+        self.request_log.line(str(request_id or "-"), request.method, request.path, model_of(request), reply.status,
+                              task_id if isinstance(task_id, str) else None, started)

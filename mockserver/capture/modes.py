@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.state import Twin
+from ..http.requestlog import RequestLog
 from .cassette import DEFAULT_MEDIA_CAP, CassetteWriter
 from .exchange import ASGIApp
 from .layer import AnswerLayer, Observer, Source
@@ -47,10 +48,11 @@ class Modes:
 
 
 def answer_layer(app: ASGIApp, twin: Twin, modes: Modes, client: httpx.AsyncClient | None = None,
-                 ) -> ASGIApp:
+                 request_log: RequestLog | None = None) -> ASGIApp:
     """`app` itself when no mode is asked for, else the answer layer with the chosen source in front of it.
 
-    `client` is the HTTP client to reach the upstream with (tests hand an in-process one).
+    `client` is the HTTP client to reach the upstream with (tests hand an in-process one); `request_log` gets a
+    line per answer the client got.
     """
     modes.check()
     if not modes.active:
@@ -80,4 +82,4 @@ def answer_layer(app: ASGIApp, twin: Twin, modes: Modes, client: httpx.AsyncClie
             writer = CassetteWriter(modes.record, {"upstream": upstream.root, "diff": modes.diff},
                                     media=modes.record_media, media_cap=modes.media_cap)
             observers.append(CassetteRecorder(twin, writer))
-    return AnswerLayer(app, twin, source, observers, local=local)
+    return AnswerLayer(app, twin, source, observers, local=local, request_log=request_log)
