@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..domain.state import Twin
 from ..http.requestlog import RequestLog
@@ -79,7 +80,9 @@ def answer_layer(app: ASGIApp, twin: Twin, modes: Modes, client: httpx.AsyncClie
         if modes.record is not None:
             from .recording import CassetteRecorder
 
-            writer = CassetteWriter(modes.record, {"upstream": upstream.root, "diff": modes.diff},
+            shown = urlsplit(upstream.root)  # never a user:password@ the URL may carry
+            writer = CassetteWriter(modes.record, {"upstream": f"{shown.scheme}://{shown.netloc.rpartition('@')[2]}{shown.path}",
+                                                   "diff": modes.diff},
                                     media=modes.record_media, media_cap=modes.media_cap)
             observers.append(CassetteRecorder(twin, writer))
     return AnswerLayer(app, twin, source, observers, local=local, request_log=request_log)

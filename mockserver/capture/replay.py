@@ -34,6 +34,14 @@ _TYPES = {"mp4": "video/mp4", "png": "image/png", "jpg": "image/jpeg", "jpeg": "
           "mp3": "audio/mpeg", "wav": "audio/wav"}
 _TIMES = ("submit_time", "scheduled_time", "end_time")
 MAX_UNMATCHED = 10_000
+# the twin's result file names: /<2hex>/<date>/<8hex>/<task_id>[-n].<ext> (http/results_api.py)
+_RESULT_TASK = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-[0-9]+)?\.[a-z0-9]+$")
+
+
+def _result_task(path: str) -> str | None:
+    """The task id a result file path of the twin names, or None."""
+    found = _RESULT_TASK.search(path)
+    return found.group(1) if found else None
 
 
 def _key(request: Request) -> tuple[str, str]:
@@ -94,8 +102,8 @@ class Replayer:
             return await self._task(request, kind, self.live[named])
         elif kind in ("upload_policy", "upload", "list") and kind in self.kinds:
             return await call_app(self.app, request)  # the twin's own policy and store: matched, not replayed
-        elif kind == "download" and any(task_id in request.path for task_id in self.live):
-            return await call_app(self.app, request)
+        elif kind == "download" and _result_task(request.path) in self.live:
+            return await call_app(self.app, request)  # a result file of a replayed task
         if len(self.unmatched) < MAX_UNMATCHED:
             self.unmatched.append({"method": request.method, "path": self.twin.redact(request.path), "kind": kind})
         return await call_app(self.app, request)
