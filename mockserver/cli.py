@@ -208,8 +208,10 @@ def serve(
         envvar=ENV + "UPSTREAM", show_default=False)] = None,
     record: Annotated[Path | None, typer.Option(help="With --upstream: write each exchange to a cassette here.",
                                                 envvar=ENV + "RECORD", file_okay=False, show_default=False)] = None,
-    record_media: Annotated[bool, typer.Option(help="With --record: keep result files too (up to 256 MB a run).",
+    record_media: Annotated[bool, typer.Option(help="With --record: keep result files too.",
                                                envvar=ENV + "RECORD_MEDIA")] = False,
+    media_cap_mb: Annotated[int, typer.Option(help="With --record-media: keep at most this many MB of files a run.",
+                                              envvar=ENV + "MEDIA_CAP_MB", min=0)] = 256,
     diff: Annotated[bool, typer.Option(help="With --upstream: compare each answer with the twin's (GET /__mock/diff).",
                                        envvar=ENV + "DIFF")] = False,
     replay: Annotated[Path | None, typer.Option(help="Answer the requests a cassette holds from it.",
@@ -228,7 +230,7 @@ def serve(
     from .http.app import create_app
 
     modes = Modes(upstream=upstream, record=record, record_media=record_media, diff=diff, replay=replay,
-                  replay_by=replay_by)
+                  replay_by=replay_by, media_cap=media_cap_mb * 1024 * 1024)
     try:
         modes.check()
     except ValueError as exc:

@@ -331,6 +331,20 @@ def test_bad_capture_options_are_one_line_and_exit_2(argv: list[str], message: s
     assert exit_.value.code == 2 and message in err and "\n" not in err and "Traceback" not in err
 
 
+def test_media_is_kept_by_content_hash_up_to_the_cap(tmp_path: Path) -> None:
+    from mockserver.capture.cassette import CassetteWriter
+
+    writer = CassetteWriter(tmp_path, media=True, media_cap=10)
+    try:
+        first = writer.keep(b"0123456789", "mp4")
+        assert first is not None and (tmp_path / first).read_bytes() == b"0123456789"
+        assert writer.keep(b"0123456789", "mp4") == first  # the same content is one file
+        assert writer.keep(b"x", "png") is None  # past the cap: the exchange is kept, the file is not
+    finally:
+        writer.close()
+    assert sorted(p.name for p in (tmp_path / "media").iterdir()) == [Path(first).name]
+
+
 def test_a_torn_last_line_is_skipped(tmp_path: Path) -> None:
     r = rig(record=tmp_path)
     try:

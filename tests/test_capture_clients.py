@@ -38,8 +38,19 @@ def _use(mock: DashScopeMock, tmp_path: Path) -> tuple[Any, ...]:
     return sdk, ours
 
 
+def _cli(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from mockserver import cli
+
+    monkeypatch.setattr("sys.argv", ["dashscope-mock", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    out, err = capsys.readouterr()
+    return int(exit_.value.code or 0), out, err
+
+
 def test_the_sdk_and_the_reference_client_work_in_capture_diff_and_replay(
-        tmp_path: Path, dashscope_mock_socket: LazySocketServer) -> None:
+        tmp_path: Path, dashscope_mock_socket: LazySocketServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     socket, cassette, seen = dashscope_mock_socket, tmp_path / "cassette", {}
     for mode in ("capture", "diff"):
         r = rig(record=cassette if mode == "capture" else None, diff=mode == "diff", socket=socket, url=socket.url)
@@ -50,7 +61,11 @@ def test_the_sdk_and_the_reference_client_work_in_capture_diff_and_replay(
             if mode == "diff":
                 view = fetch_diff(socket.url, None)
                 assert view["items"] == [] and view["exchanges"] >= 10
-                assert "None: every response matched the spec and the mock." in render_diff(view, "md", socket.url)
+                code, out, _ = _cli(["diff", "--url", socket.url, "--format", "md"], monkeypatch, capsys)
+                assert code == 0 and out.startswith("# Diff report: upstream vs twin")
+                assert "None: every response matched the spec and the mock." in out
+                assert out.split("## Checks")[1].strip() == \
+                    render_diff(view, "md", socket.url).split("## Checks")[1].strip()
         finally:
             r.close()
     mock = replayer(cassette, socket=socket, url=socket.url)
@@ -63,6 +78,15 @@ def test_the_sdk_and_the_reference_client_work_in_capture_diff_and_replay(
         mock.close()
     assert seen["capture"] == seen["diff"] == seen["replay"]
     assert seen["capture"][0][:2] == (200, "SUCCEEDED") and seen["capture"][1] == ("SUCCEEDED", 1, [b"ftyp"])
+
+
+def test_diff_of_a_twin_that_does_not_answer_is_one_line_and_exit_1(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from mockserver.testing.runner import free_port
+
+    code, out, err = _cli(["diff", "--url", f"http://127.0.0.1:{free_port()}"], monkeypatch, capsys)
+    assert code == 1 and out == "" and err.startswith("dashscope-mock diff: error: cannot reach")
+    assert err.count("\n") == 1
 
 
 def test_every_sdk_example_in_the_docs_shows_no_difference_in_diff_mode(
