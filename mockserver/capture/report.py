@@ -6,13 +6,13 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from contracts.report import render_markdown
+from contracts.report import LEGEND, render_markdown
 
 _INTRO = """
 Diff mode forwards each request to the upstream, asks the twin the same request (its task steered to the
 upstream's status), and compares the two answers as the contract suite does; every upstream answer is also
 checked against the spec. **expected** is the twin's value or the spec's rule, **actual** the upstream's.
-A check below is one endpoint of one model; `xN` after a step counts how often the difference was seen.
+Each check is one endpoint of one model; `xN` after a step counts how often the difference was seen.
 """
 
 
@@ -41,4 +41,7 @@ def markdown(view: dict[str, Any], source: str) -> str:
     text = "\n".join(line for line in text.split("\n") if not line.startswith("| tasks created on the target"))
     summary = (f"\n{view.get('exchanges', 0)} exchanges compared, {view.get('differences', 0)} distinct "
                f"difference(s) seen {view.get('occurrences', 0)} time(s).\n")
-    return text.replace("\n## Checks\n", f"{summary}{_INTRO}\n## Checks\n", 1)
+    text = text.replace("\n## Checks\n", f"{summary}\n## Checks\n", 1)
+    # the suite's legend speaks of its own checks and spend; its table of kinds holds here as it is
+    kinds = LEGEND[LEGEND.index("| kind | meaning |"):].split("\n\n", 1)[0]
+    return f"{text.split('## How to read this report', 1)[0]}## How to read this report\n{_INTRO}\n{kinds}\n"
