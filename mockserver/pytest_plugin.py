@@ -89,7 +89,10 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
     if settings.result_host is None:
         settings = replace(settings, result_host=dashscope_mock_socket.url)
-    mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep, modes=modes)
+    try:
+        mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep, modes=modes)
+    except ValueError as exc:  # a cassette that cannot be replayed (missing, empty), a bad replay_by
+        raise pytest.UsageError(f"dashscope_mock(replay={replay!r}): {exc}") from None
     mock.activate()
     try:
         if scenarios:

@@ -132,6 +132,12 @@ def test_the_marker_replays_a_cassette(pytester: pytest.Pytester, dashscope_mock
             assert (rsp.output.task_status, rsp.output.code) == ("FAILED", "DataInspectionFailed")
             assert len(dashscope_mock.polls(rsp.output.task_id)) == 3
             assert dashscope_mock.unmatched_requests() == []
+
+        @pytest.mark.dashscope_mock(replay="cassettes/none")
+        def test_no_cassette(dashscope_mock):
+            pass
     ''')
     assert KEY not in "".join(p.read_text() for p in cassette.glob("*.jsonl"))
-    pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q").assert_outcomes(passed=1)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*dashscope_mock(replay='cassettes/none'): *none is not a directory*"])
