@@ -233,6 +233,21 @@ def serve(
         envvar=ENV + "PROXY_PORT", min=0, max=65535)] = None,
     ca_dir: Annotated[Path | None, typer.Option(help="Folder of the local CA (default: see `ca --help`).",
                                                 envvar=ENV + "CA_DIR", file_okay=False)] = None,
+    upstream: Annotated[str | None, typer.Option(
+        help="Forward every DashScope request to this service (the only host the twin then contacts).",
+        envvar=ENV + "UPSTREAM", show_default=False)] = None,
+    record: Annotated[Path | None, typer.Option(help="With --upstream: write each exchange to a cassette here.",
+                                                envvar=ENV + "RECORD", file_okay=False, show_default=False)] = None,
+    record_media: Annotated[bool, typer.Option(help="With --record: keep result files too.",
+                                               envvar=ENV + "RECORD_MEDIA")] = False,
+    media_cap_mb: Annotated[int, typer.Option(help="With --record-media: keep at most this many MB of files a run.",
+                                              envvar=ENV + "MEDIA_CAP_MB", min=0)] = 256,
+    diff: Annotated[bool, typer.Option(help="With --upstream: compare each answer with the twin's (GET /__mock/diff).",
+                                       envvar=ENV + "DIFF")] = False,
+    replay: Annotated[Path | None, typer.Option(help="Answer the requests a cassette holds from it.",
+                                                envvar=ENV + "REPLAY", file_okay=False, show_default=False)] = None,
+    replay_by: Annotated[str, typer.Option(help="A replayed task advances by 'polls' or by virtual 'time'.",
+                                           envvar=ENV + "REPLAY_BY")] = "polls",
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -243,8 +258,18 @@ def serve(
     if workers > 1 and (tls_port is not None or proxy_port is not None):
         raise typer.BadParameter("--tls-port and --proxy-port run in one process: use --workers 1",
                                  param_hint="'--workers'")
+    from .capture.modes import Modes
     from .domain.scenarios import ScenarioError
     from .http.app import create_app
+
+    modes = Modes(upstream=upstream, record=record, record_media=record_media, diff=diff, replay=replay,
+                  replay_by=replay_by, media_cap=media_cap_mb * 1024 * 1024)
+    try:
+        modes.check()
+    except ValueError as exc:
+        raise cx.UsageError(str(exc)) from exc
+    if modes.active and workers > 1:
+        raise typer.BadParameter("--upstream and --replay run in one worker", param_hint="'--workers'")
     from .http.requestlog import RequestLog
 
     entries = _scenario_entries(scenarios) if scenarios is not None else []
@@ -260,6 +285,11 @@ def serve(
                                         upload_cap_mb=upload_cap_mb, secret=_read_secret(secret_file))
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
+        served: Any = application
+        if modes.active:
+            from .capture.modes import answer_layer
+
+            served = answer_layer(application, application.state.twin, modes, request_log=request_log)
     except ScenarioError as exc:
         sock.close()
         raise typer.BadParameter(str(exc), param_hint="'--scenarios'") from exc
@@ -302,9 +332,9 @@ def serve(
         sock.close()  # uvicorn's supervisor binds the same address for its workers
         _serve_workers(replace(settings, admin_token=twin.admin_token), host, bound, workers)
     elif ingress is not None:
-        ingress.run(application, sock)
+        ingress.run(served, sock)
     else:
-        _run(application, sock)
+        _run(served, sock)
     twin.close()  # the store's connections and lock; the memory store's scratch directory of uploads
     if request_log is not None:
         request_log.close()
@@ -329,6 +359,50 @@ def ca(
         typer.echo(ca_report(ca_dir, data_dir, env))
     except (OSError, ValueError) as exc:
         raise cx.UsageError(f"cannot make the CA: {exc}") from exc
+
+
+class DiffFormat(StrEnum):
+    """The `diff --format` choices."""
+
+    md = "md"
+    json = "json"
+
+
+@app.command("diff")
+def diff_report(
+    url: Annotated[str, typer.Option(help="Root URL of a twin serving with --upstream URL --diff.",
+                                     envvar=ENV + "URL")] = "http://127.0.0.1:8089",
+    format: Annotated[DiffFormat, typer.Option("--format", help="md (a drift report) or json.")] = DiffFormat.md,
+    admin_token: Annotated[str | None, typer.Option(help="X-Mock-Admin-Token, when the twin is not on loopback.",
+                                                    envvar=ENV + "ADMIN_TOKEN", show_default=False)] = None,
+) -> None:
+    """Print the differences a `serve --upstream URL --diff` twin found between the upstream and itself."""
+    from .capture.cli import fetch_diff, render_diff
+
+    try:
+        view = fetch_diff(url, admin_token)
+    except ValueError as exc:
+        typer.echo(f"dashscope-mock diff: error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(render_diff(view, format.value, url))
+
+
+cassette_app = typer.Typer(no_args_is_help=True, help="Work with recorded cassettes (serve --record DIR).")
+app.add_typer(cassette_app, name="cassette")
+
+
+@cassette_app.command("scenarios")
+def cassette_scenarios(
+    directory: Annotated[Path, typer.Argument(help="A cassette directory (serve --record DIR).")],
+) -> None:
+    """Print each recorded task's outcome in the scenario DSL, as a `serve --scenarios` file."""
+    from .capture.cassette import CassetteError
+    from .capture.cli import scenarios_yaml
+
+    try:
+        typer.echo(scenarios_yaml(directory), nl=False)
+    except CassetteError as exc:
+        raise cx.BadParameter(str(exc), param_hint="'DIRECTORY'") from exc
 
 
 def _run(application: Any, sock: socket.socket) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from .capture.modes import Modes
 from .domain.task import TERMINAL
 from .settings import Settings
 from .testing import DashScopeMock, LazySocketServer, Poll, WireRecord
@@ -35,9 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
-        "allow_unused_scenarios=False, block_network=False, allow_hosts=[], **settings): configure the dashscope_mock "
-        "fixture for this test (any "
-        "mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies)")
+        "allow_unused_scenarios=False, block_network=False, allow_hosts=[], replay=None, **settings): configure the "
+        "dashscope_mock fixture for this test (any mockserver Settings field, e.g. frozen=True, time_scale=10; "
+        "scenarios as POST /__mock/scenarios bodies; replay: a cassette directory, relative to the test file; "
+        "replay_by: polls or time)")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -81,12 +83,18 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     scenarios = list(options.pop("scenarios", None) or [])
     allow_unused = bool(options.pop("allow_unused_scenarios", False))
     block_network, allow_hosts = bool(options.pop("block_network", False)), options.pop("allow_hosts", ())
+    replay = options.pop("replay", None)  # a cassette directory, relative to the test's file
+    by = str(options.pop("replay_by", "polls"))
+    modes = Modes(replay=request.path.parent / str(replay), replay_by=by) if replay else None
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
     if settings.result_host is None:
         settings = replace(settings, result_host=dashscope_mock_socket.url)
-    mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep)
+    try:
+        mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep, modes=modes)
+    except ValueError as exc:  # a cassette that cannot be replayed (missing, empty), a bad replay_by
+        raise pytest.UsageError(f"dashscope_mock(replay={replay!r}): {exc}") from None
     mock.activate()
     interception = None
     try:

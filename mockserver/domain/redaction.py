@@ -1,9 +1,9 @@
 """The one redaction function: every log line, journal entry and recorded request goes through `redact`.
 
 It hides every secret form the twin knows of: any `sk-` token (whatever characters follow), the value of a
-`Bearer` credential, `api_key` / `Signature` / `policy` / `security_token` query and form values, and any
-exact secret handed in `known` (keys from a keys file without the `sk-` prefix, the admin token). It also
-escapes control characters, so a `%0a` in a path cannot forge a log line.
+`Bearer` credential, `api_key` / `Signature` / `policy` / `security_token` / `OSSAccessKeyId` query and form
+values, and any exact secret handed in `known` (keys from a keys file without the `sk-` prefix, the admin
+token). It also escapes control characters, so a `%0a` in a path cannot forge a log line.
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ _MIN_KNOWN = 4  # shorter "secrets" would blank ordinary words; keys that short 
 # every form in one alternation, so a line is scanned once (this runs on every request-log line: the hot path)
 _FORMS = (r"(?P<token>sk-[^\s\"'&,;<>()\[\]{}]+)"
           r"|(?i:\b(?P<bearer>bearer)(?P<gap>\s+)(?!sk-\*\*\*)[^\s\"',;]+)"
-          r"|(?i:\b(?P<param>api_?key|signature|policy|security_?token|access_?token|x-mock-admin-token)"
+          r"|(?i:\b(?P<param>api_?key|signature|policy|security_?token|access_?token|(?:oss_?)?access_?key_?id"
+          r"|x-mock-admin-token)"
           r"(?P<sep>=|\"?\s*:\s*\"?)[^&\s\"',;]+)"
           r"|(?P<control>[\x00-\x1f\x7f-\x9f\u2028\u2029])")
 
 
 # words that start a secret form (lower case); a line with none of them, no `sk-`, no known secret and only
 # printable characters has nothing to mask, and skips the regex scan
-_WORDS = ("bearer", "api_key", "apikey", "signature", "policy", "token")
+_WORDS = ("bearer", "api_key", "apikey", "signature", "policy", "token", "keyid", "key_id")
 
 
 @functools.lru_cache(maxsize=64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
@@ -16,6 +16,7 @@ from ..store.base import TaskStore
 from .accounts import KeyBook
 from .backends import JournalBackend, MarkBackend, RateBackend, ScenarioBackend
 from .clock import VirtualClock
+from .diffs import DiffBook
 from .faults import Faults
 from .ids import Ids
 from .inputs import InputChecker
@@ -50,6 +51,7 @@ class Twin:
     refresh: Callable[[str], Awaitable[None] | None] = no_refresh
     settle: Callable[[], Awaitable[None] | None] = no_settle
     outages: tuple[type[Exception], ...] = (StoreUnavailable,)  # the store cannot be reached
+    diffs: DiffBook = field(default_factory=DiffBook)  # diff mode's findings (mockserver/capture/differ.py)
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
@@ -68,6 +70,7 @@ class Twin:
             self.scenarios.clear()
             self.rates.reset()
             self.downloads.clear()
+            self.diffs.clear()
 
     def close(self) -> None:
         """Release the store's connections and files."""

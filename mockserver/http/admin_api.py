@@ -174,6 +174,18 @@ def build_admin(twin: Twin, access: Access, request_log: RequestLog | None = Non
             raise NotFound(f"No queued scenario {item_id}.")
         return queue()
 
+    @app.get("/diff")
+    async def diff() -> dict[str, Any]:
+        """What diff mode (`serve --upstream URL --diff`) found: each distinct difference between the upstream's
+        answers and the twin's (or the spec), how often, and where first (docs/capture.md)."""
+        return twin.diffs.view()
+
+    @app.delete("/diff")
+    async def clear_diff() -> dict[str, Any]:
+        """Forget the differences found so far."""
+        twin.diffs.clear()
+        return twin.diffs.view()
+
     @app.get("/faults", response_model=m.FaultPlanOut)
     async def faults() -> dict[str, Any]:
         """The fault plan in force."""

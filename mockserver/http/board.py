@@ -30,6 +30,7 @@ from ..domain.state import Twin
 from ..domain.task import Task
 from ..domain.tasks import SYNC
 from ..wire.render import Renderer
+from . import board_diff
 from . import board_views as v
 from .access import COOKIE, Access
 
@@ -101,7 +102,8 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
 {v.query_form(query)}<div class="table-wrap"><table id="task-table"><thead><tr><th>task</th><th>account</th>
 <th>model</th><th>prompt</th><th>status</th><th>submitted (CST)</th><th class="ended">ended</th></tr></thead>
 <tbody id="tasks" data-live>{parts["tasks"]}</tbody></table></div><nav id="pager" data-live>{parts["pager"]}</nav>
-</section><aside>{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
+</section><aside>{board_diff.panel(twin.diffs)}
+{v.clock_panel(twin.clock.state())}{v.scenario_panel([i.view() for i in twin.scenarios.listed()])}
 {v.fault_panel(twin.faults.plan.view())}</aside></div>"""
         return html("Tasks", body, live="/__mock/ui/live")
 
@@ -117,6 +119,8 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
         if task is None:
             return Response(status_code=404, headers=_HEADERS)
         return changes(task_parts(task), seen)
+
+    board_diff.install(app, twin, html)
 
     @app.get("/ui/tasks/{task_id}", include_in_schema=False)
     def task_page(task_id: str) -> Response:

@@ -17,6 +17,7 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..capture.modes import Modes, answer_layer
 from ..domain.state import Twin
 from ..domain.task import TERMINAL
 from ..http.app import create_app
@@ -70,11 +71,14 @@ class DashScopeMock:
 
     With a `socket` (the plugin's per-process `LazySocketServer`), `activate` routes it to this twin;
     without one, the twin is reached in process through `transport()`, `http` and `http_client()`.
-    `record=False` skips the request recorder (`requests` stays empty).
+    `record=False` skips the request recorder (`requests` stays empty). `modes` puts another answer source in
+    front of the twin (capture, diff or replay: mockserver/capture); `upstream_client` is how capture reaches
+    its upstream (an in-process transport to another twin, in tests).
     """
 
     def __init__(self, settings: Settings | None = None, api_key: str = KEY, namespace: str = "main",
-                 socket: Socket | None = None, sdk_sleep: str = "virtual", *, record: bool = True) -> None:
+                 socket: Socket | None = None, sdk_sleep: str = "virtual", *, record: bool = True,
+                 modes: Modes | None = None, upstream_client: httpx.AsyncClient | None = None) -> None:
         self.settings = settings if settings is not None else Settings.for_profile("dev")
         self.api_key = api_key
         self.namespace = namespace
@@ -82,7 +86,8 @@ class DashScopeMock:
         self.sdk_sleep = sdk_sleep
         self.requests: list[WireRecord] = []
         self.raw_app = create_app(self.settings)
-        self.app: ASGIApp = Recorder(self.raw_app, self.requests) if record else self.raw_app
+        self.layer = answer_layer(self.raw_app, self.twin, modes, upstream_client) if modes else self.raw_app
+        self.app: ASGIApp = Recorder(self.layer, self.requests) if record else self.layer
         self._patches: list[Patches] = []
         self._closers: list[Any] = []
         self._http: httpx.Client | None = None
@@ -271,6 +276,11 @@ class DashScopeMock:
     def _timeline(polls: list[Poll]) -> str:
         start = polls[0].at if polls else 0.0
         return ", ".join(f"+{p.at - start:.3f}s {p.status}{f' ({p.fault})' if p.fault else ''}" for p in polls)
+
+    def unmatched_requests(self) -> list[dict[str, str]]:
+        """The requests a replayed cassette did not hold (the twin answered them as usual): method, path, kind.
+        Empty outside replay; assert it is empty to insist on a closed set."""
+        return list(getattr(getattr(self.layer, "source", None), "unmatched", []))
 
     # -- polling assertions
 
