@@ -209,3 +209,18 @@ def test_a_short_task_fills_the_timeline_whatever_comes_later() -> None:
     xs = [float(x) for x in re.findall(r'<circle class="poll \w+" data-status="\w+" cx="([\d.]+)"', svg)]
     assert xs == sorted(xs) and xs[-1] <= 850  # the late read sits in the tail, inside the picture
     assert "≈" in svg
+
+
+def test_the_memory_stores_newest_page_stays_in_order_after_expiry() -> None:
+    """The expiry heap's list is not in submit order once something was popped: pages read their own order."""
+    from mockserver.store.memory import MemoryStore
+
+    store = MemoryStore()
+    made = []
+    for i in range(40):
+        task = Task(task_id=f"t{i:02d}", account=f"a{i % 3}", key_id="1", model="m", request_id="r", body=b"{}",
+                    submit=100.0 + i, scheduled=101.0 + i, end=102.0 + i, final="SUCCEEDED")
+        store.put(task)
+        made.append(task.task_id)
+    assert store.expire(before=105.0) == 5  # pops five from the heap, which reshuffles its list
+    assert [t.task_id for t in store.newest(0, 35)] == made[5:][::-1]

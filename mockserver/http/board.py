@@ -44,7 +44,7 @@ def install(app: FastAPI, twin: Twin, renderer: Renderer, access: Access) -> Non
     """Add the board's pages and assets to the admin app (outside its OpenAPI document)."""
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="board-static")
 
-    def html(title: str, body: str, live: str) -> HTMLResponse:
+    def html(title: str, body: str, live: str = "") -> HTMLResponse:
         return HTMLResponse(v.page(title, access.board_token, body, live), headers=_HEADERS)
 
     def local(url: str) -> str:
