@@ -192,7 +192,7 @@ def test_the_checker_tells_a_held_value_from_a_missing_one() -> None:
     assert holds("format", "webp", "格式：JPEG，PNG，WEB") and not holds("word", "girl1", text)
     assert holds("number", 5000, "最多 5,000 字符") and holds("number", 4, "坐标格式[x1,y1,x2,y2]")
     assert not holds("number", 4, "比例为4:3 的 n=14") and holds("number", 0, "取值范围为[0,999]")
-    assert holds("number", 2, "图片个数小于3") and not holds("number", 1, "图片个数小于3")  # a digit inside another number is not the number
+    assert holds("number", 2, "图片个数小于3") and not holds("number", 1, "图片个数小于3")
     assert cited_lines("003 L10-12, L40; 000 L7") == (("003", 10, 12), ("003", 40, 40), ("000", 7, 7))
     assert source_of("003 L174; vendor reference: the V2 page") == "vendor-page"
     assert source_of("docs/behaviour.md §1.4") == "capture" and source_of("docs/sdk-wire.md §2.3") == "sdk"

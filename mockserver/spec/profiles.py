@@ -95,6 +95,8 @@ class MediaRules:
     default_duration: float = 5
     duration_from_input: bool = False
     fixed_duration: float | None = None
+    # billed input: each input video capped at caps[n - 1] s, n = the items at `count` (a shared quota), summed
+    input_duration_cap: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
