@@ -37,7 +37,11 @@ LEAKS = re.compile(
     r"rule not met|should not be valid under|is a dependency of|does not contain items|is not valid under"
     r"|is valid under each|is not one of|is not of type|is a required property|is too (long|short)"
     r"|does not have enough properties|has too many properties|does not match|False schema|Too (many|few) items"
-    r"|invalid literal for|could not convert|Traceback|\b\w*(Error|Exception)\b|[\[{]'|'[\]}]|\{\}|\bdict\(")
+    r"|invalid literal for|could not convert|Traceback|\b\w*(Error|Exception)\b|[\[{]'|'[\]}]|\{\}|\bdict\("
+    # a regular expression or a schema keyword (issue 20): the rule in words, never its source
+    r"|\[0-9\]|\\d|\\\*|\(\?|\^\(|\$'|\bpattern\b|\b(?:minItems|maxItems|minLength|maxLength|exclusiveM\w+|anyOf|oneOf|allOf)\b"
+    # a Python name in a message
+    r"|\b(?:None|NoneType|self|kwargs)\b|__\w+__")
 
 
 @dataclass(frozen=True)
@@ -218,8 +222,9 @@ def expected(site: Site, value: Any) -> set[str]:
     if site.rule in ("maxLength", "minLength"):
         words.add(f"String should have {'at most' if site.rule == 'maxLength' else 'at least'} "
                   f"{n} character{'' if n == 1 else 's'}")
-    if site.rule == "pattern":
-        words.add(f"String should match pattern '{s['pattern']}'")
+    if site.rule == "pattern":  # the spec's words for the format, never the regular expression (issue 20)
+        words.add(f"String should be {s['x-dashscope-format']}" if s.get("x-dashscope-format")
+                  else "String should match the documented format")
     if site.rule in ("maxItems", "minItems"):
         words.add(f"List should have {'at most' if site.rule == 'maxItems' else 'at least'} "
                   f"{n} item{'' if n == 1 else 's'} after validation, not {len(value)}")
