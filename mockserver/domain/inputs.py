@@ -183,8 +183,9 @@ class InputChecker:
 
     def _media(self, profile: ModelProfile, check: str) -> Mapping[str, Any]:
         """How `check` is reported for this model: its own error table's entry (`models`), else the shared one."""
-        own = (self.table.get("models") or {}).get(profile.name) or {}
-        return own.get(check) or self.table["media"][check]
+        own: Mapping[str, Mapping[str, Any]] = (self.table.get("models") or {}).get(profile.name) or {}
+        found: Mapping[str, Any] = own.get(check) or self.table["media"][check]
+        return found
 
     def _download_error(self, profile: ModelProfile, where: str, kind: str | None, url: str) -> tuple[str, str]:
         for entry in self.table.get("download", []):
