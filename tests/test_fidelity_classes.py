@@ -145,3 +145,22 @@ def test_a_strict_limit_refuses_the_value_on_the_limit(mock: DashScopeMock) -> N
 
 def test_emo_boxes_take_pixel_numbers() -> None:
     assert first_error("emo-v1", {"input.face_bbox": [302.5, 286, 610, 593]}) is None
+
+
+def test_the_posters_two_prompts_share_fifty_characters_and_words() -> None:
+    from mockserver.domain.validation import text_units
+
+    assert text_units("灯笼，小猫 a red-hot lantern's glow") == 4 + 4
+    over = {"input.prompt_text_zh": "灯" * 30, "input.prompt_text_en": " ".join(["cat"] * 21)}
+    assert first_error("wanx-poster-generation-v1", over) == (
+        "Value error, prompt_text_zh and prompt_text_en together should have at most 50 Chinese characters and "
+        "English words: input")
+    assert first_error("wanx-poster-generation-v1", {**over, "input.prompt_text_en": " ".join(["cat"] * 20)}) is None
+    assert first_error("wanx-poster-generation-v1", {"input.prompt_text_zh": "灯" * 51}) is not None
+
+
+def test_emos_dynamic_region_is_one_to_one_or_three_to_four() -> None:
+    assert first_error("emo-v1", {"input.ext_bbox": [0, 0, 1600, 900]}) == (
+        "Value error, the box's width:height should be 1:1 or 3:4: input.ext_bbox")
+    assert first_error("emo-v1", {"input.ext_bbox": [0, 0, 600, 801]}) is None  # whole-pixel rounding
+    assert first_error("emo-v1", {"input.ext_bbox": [71, 9, 840, 778]}) is None

@@ -136,15 +136,18 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A cross-field check JSON Schema cannot express: `same_length` or `url`."""
+    """A check JSON Schema cannot express: `same_length`, `url`, `combined_length` or `box_ratio`."""
 
     rule: str
     fields: tuple[str, ...] = ()
     message: str | None = None
     source: str | None = None  # the doc line or capture the rule follows (tests/test_rule_sources.py)
+    max: float | None = None  # combined_length: the most Chinese characters plus English words over `fields`
+    ratios: tuple[str, ...] = ()  # box_ratio: the width:height ratios an [x1, y1, x2, y2] box may have
+    tolerance: float = 0.0  # box_ratio: relative slack for boxes rounded to whole pixels
 
 
-_RULE_KINDS = frozenset({"same_length", "url"})
+_RULE_KINDS = frozenset({"same_length", "url", "combined_length", "box_ratio"})
 _MODEL_KEYS = frozenset({"names", "route", "sync_route", "mode", "validation", "result", "output", "media",
                          "usage", "timing", "limits", "rules", "docs", "choices"})
 
@@ -215,7 +218,8 @@ def _profiles(schema_name: str, schema: Mapping[str, Any]) -> list[ModelProfile]
     unknown = sorted(set(ext) - _MODEL_KEYS)
     if unknown:
         raise SpecError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    rules = tuple(_typed(Rule, {**r, "fields": tuple(r.get("fields", ()))}, f"{where}.rules[{i}]")
+    rules = tuple(_typed(Rule, {**r, "fields": tuple(r.get("fields", ())), "ratios": tuple(r.get("ratios", ()))},
+                         f"{where}.rules[{i}]")
                   for i, r in enumerate(ext.get("rules") or ()))
     for r in rules:
         if r.rule not in _RULE_KINDS:
