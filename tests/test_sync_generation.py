@@ -84,3 +84,14 @@ def test_a_detect_endpoint_answers_a_rejecting_scenario(mock) -> None:
     r = mock.http.post(AIGC + "image2video/face-detect", json=body,
                        headers={**AUTH, "X-Mock-Scenario": "reject(Throttling.RateQuota)"})
     assert (r.status_code, r.json()["code"]) == (429, "Throttling.RateQuota")
+
+
+@pytest.mark.dashscope_mock(frozen=True)
+def test_sdk_image_synthesis_sync_call_is_refused_as_captured(dashscope_mock: DashScopeMock) -> None:
+    """The SDK reserves sync_call for wan2.2-t2i-flash/plus; the captured route refuses synchronous calls, and
+    captured behaviour wins (the choice is recorded on WanT2iV2Request)."""
+    from dashscope import ImageSynthesis
+
+    rsp = ImageSynthesis.sync_call(model="wan2.2-t2i-flash", prompt="a cat", n=1)
+    assert (rsp.status_code, rsp.code) == (403, "AccessDenied")
+    assert rsp.message == "current user api does not support synchronous calls"
