@@ -164,3 +164,27 @@ def test_emos_dynamic_region_is_one_to_one_or_three_to_four() -> None:
         "Value error, the box's width:height should be 1:1 or 3:4: input.ext_bbox")
     assert first_error("emo-v1", {"input.ext_bbox": [0, 0, 600, 801]}) is None  # whole-pixel rounding
     assert first_error("emo-v1", {"input.ext_bbox": [71, 9, 840, 778]}) is None
+
+
+CHECKS = ("format", "decode", "size", "resolution", "video_resolution", "duration", "url", "alpha", "no_alpha",
+          "aspect", "fps", "scheme", "chinese_url")
+
+
+def test_every_models_input_refusals_come_from_its_own_family() -> None:
+    """A code the catalogue ties to one family is used only for that family's models, and where a family has its
+    own sentence for a code (`family_messages`), its models use that sentence (issue 20, class 5)."""
+    from mockserver.domain.inputs import media_entry
+
+    table = SPEC.doc["x-dashscope-input-errors"]
+    wrong = []
+    for model in sorted(REGISTRY.models):
+        for check in CHECKS:
+            entry = media_entry(table, model, check)
+            code = SPEC.errors[entry["code"]]
+            family = code.get("family")
+            if family and family not in model:
+                wrong.append(f"{model} {check}: {entry['code']} belongs to {family}")
+            for fam, sentence in (code.get("family_messages") or {}).items():
+                if fam in model and entry["message"] != sentence:
+                    wrong.append(f"{model} {check}: {entry['message']!r}, its family says {sentence!r}")
+    assert not wrong, "\n".join(wrong)

@@ -157,6 +157,14 @@ def billed_input(profile: ModelProfile, body: Mapping[str, Any], durations: Mapp
     return round(sum(min(d, caps[n - 1]) for d in durations.get("video", [])), 3)
 
 
+def media_entry(table: Mapping[str, Any], model: str, check: str) -> Mapping[str, Any]:
+    """How a bad input file is reported for `model`: its own error table's entry (the spec's
+    `x-dashscope-input-errors.models`), else the shared `media` one."""
+    own: Mapping[str, Mapping[str, Any]] = (table.get("models") or {}).get(model) or {}
+    found: Mapping[str, Any] = own.get(check) or table["media"][check]
+    return found
+
+
 class InputChecker:
     """Runs the input checks of create requests (one per twin; it holds no per-request state)."""
 
@@ -182,10 +190,7 @@ class InputChecker:
         return str(entry["code"]), message.replace("{url}", url)
 
     def _media(self, profile: ModelProfile, check: str) -> Mapping[str, Any]:
-        """How `check` is reported for this model: its own error table's entry (`models`), else the shared one."""
-        own: Mapping[str, Mapping[str, Any]] = (self.table.get("models") or {}).get(profile.name) or {}
-        found: Mapping[str, Any] = own.get(check) or self.table["media"][check]
-        return found
+        return media_entry(self.table, profile.name, check)
 
     def _download_error(self, profile: ModelProfile, where: str, kind: str | None, url: str) -> tuple[str, str]:
         for entry in self.table.get("download", []):
