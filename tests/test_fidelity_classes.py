@@ -83,6 +83,8 @@ def test_background_generation_wants_a_transparent_subject(mock: DashScopeMock) 
     assert (status, code) == (400, "InvalidFile.Format") and message.endswith("types: PNG, and WEBP.")
     rgba = uploaded(mock, model, "rgba.png", image("PNG", 640, 480, "RGBA"))
     assert outcome(mock, model, {"input": {"base_image_url": rgba, "ref_prompt": "sea"}})[:2] == (200, "SUCCEEDED")
+    edges = {"base_image_url": rgba, "ref_prompt": "sea", "reference_edge": {"foreground_edge": [rgba, opaque]}}
+    assert outcome(mock, model, {"input": edges})[:2] == (400, "InvalidFile.Format")  # each element too (L1665)
 
 
 def test_urls_with_chinese_characters_are_refused_where_the_docs_say_so(mock: DashScopeMock) -> None:
