@@ -96,7 +96,8 @@ def rows(node: Any, pointer: str, field: str, cite: str = "") -> Iterator[Row]:
         subs = sub if isinstance(sub, list) else [sub] if isinstance(sub, Mapping) else []
         for i, s in enumerate(subs):
             ptr = f"{pointer}/{key}/{i}" if isinstance(sub, list) else f"{pointer}/{key}"
-            yield from rows(s, ptr, field + ("[]" if key == "items" else ""), here)
+            inherited = (_cites(node, key) or here) if isinstance(node.get("x-source"), Mapping) else here
+            yield from rows(s, ptr, field + ("[]" if key == "items" else ""), inherited)
 
 
 def load() -> tuple[dict[str, Any], dict[str, Any]]:
