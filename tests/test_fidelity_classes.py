@@ -190,3 +190,9 @@ def test_every_models_input_refusals_come_from_its_own_family() -> None:
                 if fam in model and entry["message"] != sentence:
                     wrong.append(f"{model} {check}: {entry['message']!r}, its family says {sentence!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_liveportrait_refuses_a_format_with_its_own_code(mock: DashScopeMock) -> None:
+    gif = uploaded(mock, "liveportrait-detect", "a.gif", image("GIF", 800, 800))
+    assert outcome(mock, "liveportrait-detect", {"input": {"image_url": gif}}) == (
+        400, "InvalidParameter.UnsupportedFileFormat", "Input files format not supported.")

@@ -125,6 +125,7 @@ class TasksApi:
             task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
                                               request_id=request_id, input_duration=report.input_duration)
             return Reply({"request_id": request_id, **self.renderer.sync_answer(task)}, headers=headers)
+        self.inputs.check(profile, body, who.account, call.headers, call.body)  # a detect call's files, too
         self.tasks.validate_now(profile, body)
         self._fail_now(scenario)
         return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
