@@ -196,3 +196,11 @@ def test_liveportrait_refuses_a_format_with_its_own_code(mock: DashScopeMock) ->
     gif = uploaded(mock, "liveportrait-detect", "a.gif", image("GIF", 800, 800))
     assert outcome(mock, "liveportrait-detect", {"input": {"image_url": gif}}) == (
         400, "InvalidParameter.UnsupportedFileFormat", "Input files format not supported.")
+
+
+def test_videoretalks_download_failure_is_its_own_connection_refused(mock: DashScopeMock) -> None:
+    gone = "https://cdn.example.com/gone.mp4"
+    assert mock.http.post("/__mock/undownloadable", json={"url": gone}).status_code == 200
+    body = {"input": {"video_url": gone, "audio_url": "https://cdn.example.com/a.mp3"}}
+    assert outcome(mock, "videoretalk", body) == (
+        200, "InvalidURL.ConnectionRefused", f"Connection to {gone} refused, please provide avaiable URL")
