@@ -374,3 +374,25 @@ def test_a_failed_tasks_message_is_the_same_plain_sentence(make_mock, model: str
     assert (out["task_status"], out["code"], out["message"]) == ("FAILED", "InvalidParameter", expected_message)
     strict = make_mock("dev").create(model, body=body)
     assert (strict.status_code, strict.json()["message"]) == (400, expected_message)
+
+
+def test_every_models_refusals_carry_a_code_of_its_own_family(make_mock) -> None:
+    """One broken rule per model, through the twin: the answer's code is one the catalogue does not tie to another
+    family (issue 20), and its sentence is the validator's, free of internals."""
+    strict = make_mock("dev", limits=False)
+    wrong = []
+    tried = 0
+    for profile in PROFILES:
+        site = next((s for s in SITES if s.model == profile.name and canonical(s) is not None), None)
+        if site is None:
+            continue
+        tried += 1
+        body = copy.deepcopy(SPEC.example_body(profile.name))
+        set_path(body, site.path, canonical(site))
+        r = strict.create(profile.name, body=body, headers=strict.headers(asynchronous=profile.mode == "async"))
+        code, message = r.json().get("code", ""), r.json().get("message", "")
+        family = SPEC.errors.get(code, {}).get("family")
+        if r.status_code != 400 or (family and family not in profile.name) or LEAKS.search(message):
+            wrong.append(f"{profile.name} {site.path} {site.rule}: {r.status_code} {code} {message!r}")
+    assert not wrong, "\n".join(wrong)
+    assert tried > len(PROFILES) * 3 // 4
