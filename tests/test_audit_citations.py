@@ -76,10 +76,18 @@ def row_values(row: Row) -> list[tuple[str, Any]]:
     return []
 
 
+# findings whose claim is a kind of rule rather than a number: the word their cited line must hold
+CLAIM_WORDS = {"URL kinds": "http", "PNG without alpha channel": "透明通道"}
+
+
 def finding_values(finding: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """A finding's values: its `values:` when given, else the numbers its constraint names."""
+    """A finding's values: its `values:` when given, else the word its kind of claim needs (a URL-kinds finding
+    cites a line about URL schemes), else the numbers its constraint names."""
     if finding.get("values") is not None:
         return [("word" if isinstance(v, str) else "number", v) for v in finding["values"]]
+    for claim, word in CLAIM_WORDS.items():
+        if str(finding["constraint"]).startswith(claim):
+            return [("word", word)]
     text = re.sub(r"\([^)]*\)", "", str(finding["constraint"]))  # a parenthesised aside names no value
     ratios = [("ratio", float(a) / float(b)) for a, b in RATIO.findall(text) if float(b)]
     return ratios + [("number", float(n)) for n in NUMBER.findall(RATIO.sub(" ", text))]
@@ -193,6 +201,8 @@ def test_the_checker_tells_a_held_value_from_a_missing_one() -> None:
     assert holds("number", 5000, "最多 5,000 字符") and holds("number", 4, "坐标格式[x1,y1,x2,y2]")
     assert not holds("number", 4, "比例为4:3 的 n=14") and holds("number", 0, "取值范围为[0,999]")
     assert holds("number", 2, "图片个数小于3") and not holds("number", 1, "图片个数小于3")
+    assert finding_values({"constraint": "URL kinds: http(s) only"}) == [("word", "http")]
+    assert finding_values({"constraint": "aspect between 1:2 and 2:1 (x 3)"}) == [("ratio", 0.5), ("ratio", 2.0)]
     assert cited_lines("003 L10-12, L40; 000 L7") == (("003", 10, 12), ("003", 40, 40), ("000", 7, 7))
     assert source_of("003 L174; vendor reference: the V2 page") == "vendor-page"
     assert source_of("docs/behaviour.md §1.4") == "capture" and source_of("docs/sdk-wire.md §2.3") == "sdk"
