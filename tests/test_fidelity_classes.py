@@ -204,3 +204,17 @@ def test_videoretalks_download_failure_is_its_own_connection_refused(mock: DashS
     body = {"input": {"video_url": gone, "audio_url": "https://cdn.example.com/a.mp3"}}
     assert outcome(mock, "videoretalk", body) == (
         200, "InvalidURL.ConnectionRefused", f"Connection to {gone} refused, please provide avaiable URL")
+
+
+def test_a_rule_that_cannot_be_checked_fails_at_load() -> None:
+    import pytest
+
+    from mockserver.spec.document import Spec
+    from mockserver.spec.profiles import SpecError
+
+    for rule, why in (({"rule": "box_ratio", "fields": ["input.ext_bbox"], "ratios": ["3:0"]}, "box_ratio"),
+                      ({"rule": "combined_length", "fields": ["input.prompt_text_zh"]}, "combined_length")):
+        doc = copy.deepcopy(SPEC.doc)
+        doc["components"]["schemas"]["EmoV1Request"]["x-dashscope-model"]["rules"].append({**rule, "source": "x"})
+        with pytest.raises(SpecError, match=why):
+            Registry(Spec(doc))

@@ -8,6 +8,7 @@ each key.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -147,6 +148,7 @@ class Rule:
     tolerance: float = 0.0  # box_ratio: relative slack for boxes rounded to whole pixels
 
 
+_RATIO = re.compile(r"[1-9][0-9]*(?:\.[0-9]+)?:[1-9][0-9]*(?:\.[0-9]+)?")
 _RULE_KINDS = frozenset({"same_length", "url", "combined_length", "box_ratio"})
 _MODEL_KEYS = frozenset({"names", "route", "sync_route", "mode", "validation", "result", "output", "media",
                          "usage", "timing", "limits", "rules", "docs", "choices"})
@@ -224,6 +226,10 @@ def _profiles(schema_name: str, schema: Mapping[str, Any]) -> list[ModelProfile]
     for r in rules:
         if r.rule not in _RULE_KINDS:
             raise SpecError(f"{where}.rules: unknown rule kind {r.rule!r}")
+        if r.rule == "combined_length" and not (isinstance(r.max, int | float) and r.max > 0):
+            raise SpecError(f"{where}.rules: combined_length needs a positive max")
+        if r.rule == "box_ratio" and not (r.ratios and all(_RATIO.fullmatch(str(x)) for x in r.ratios)):
+            raise SpecError(f"{where}.rules: box_ratio needs ratios like '3:4' (positive sides), not {list(r.ratios)}")
     mode = ext.get("mode", "async")
     validation = ext.get("validation", "submit")
     if mode not in ("async", "sync") or validation not in ("submit", "deferred"):
