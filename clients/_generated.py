@@ -752,8 +752,8 @@ EmoV1Input = TypedDict(
     {
         'image_url': Required[str],
         'audio_url': Required[str],
-        'face_bbox': Required[list[int]],
-        'ext_bbox': Required[list[int]],
+        'face_bbox': Required[list[float]],
+        'ext_bbox': Required[list[float]],
     },
     total=False,
 )

@@ -102,11 +102,13 @@ def outcome(mock: DashScopeMock, model: str, body: dict[str, Any]) -> tuple[int,
 
 def test_every_input_error_is_a_catalogue_message_of_its_code() -> None:
     table = SPEC.doc["x-dashscope-input-errors"]
-    entries = [*table["oss"].values(), *table["media"].values(), *table["download"]]
+    entries = [*table["oss"].values(), *table["media"].values(), *table["download"],
+               *(e for own in table.get("models", {}).values() for e in own.values())]
     for entry in entries:
         documented = SPEC.errors[entry["code"]]["messages"]
         generic = entry["message"]
         for name in ("{max_mb}", "{min_px}", "{max_px}", "{min_s}", "{max_s}", "{min_fps}", "{max_fps}", "{max_aspect}",
+                     "{formats}",
                      "{url}"):
             generic = generic.replace(name, "xxx")
         assert generic in documented, entry

@@ -31,6 +31,7 @@ REJECTING = (
     "x-dashscope-media", "x-dashscope-size",
 )
 MEDIA_LIMITS = ("formats", "max_mb", "min_px", "max_px", "min_s", "max_s", "max_aspect", "min_fps", "max_fps", "alpha",
+                "no_chinese_url", "exclusive",
                 "schemes")
 # Sub-schemas that must hold for the value of their parent (they inherit its source). The branches of
 # `anyOf`/`oneOf`/`not`/`contains` and the `if` test are not walked: a keyword there only selects, and the

@@ -78,6 +78,18 @@ def _rule_errors(rule: Rule, body: Mapping[str, Any]) -> Iterator[str]:
         lengths = {f: len(v) for f in fields for _, v in _get(body, f) if isinstance(v, list)}
         if len(lengths) == len(fields) and len(set(lengths.values())) > 1:
             yield rule.message or f"{' and '.join(fields)} must be the same length."
+    elif kind == "combined_length" and rule.max is not None:
+        texts = [v for f in fields for _, v in _get(body, f) if isinstance(v, str)]
+        if sum(text_units(t) for t in texts) > rule.max:
+            names = " and ".join(f.rsplit(".", 1)[-1] for f in fields)
+            yield rule.message or (f"Value error, {names} together should have at most {_number(rule.max)} "
+                                   f"Chinese characters and English words: {_parent(fields)}")
+    elif kind == "box_ratio":
+        for f in fields:
+            for where, box in _get(body, f):
+                if _box_off(box, rule.ratios, rule.tolerance):
+                    yield rule.message or (f"Value error, the box's width:height should be "
+                                           f"{' or '.join(rule.ratios)}: {where}")
     elif kind == "url":
         for f in fields:
             if "[]" not in f:  # a plain path: no generator
@@ -88,6 +100,39 @@ def _rule_errors(rule: Rule, body: Mapping[str, Any]) -> Iterator[str]:
             for where, value in _get(body, f):
                 if isinstance(value, str) and not value.startswith(_URL_SCHEMES):
                     yield f"Value error, url should be an http(s), oss:// or data: URL: {where}"
+
+
+_UNITS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+
+
+def text_units(text: str) -> int:
+    """Length as the docs count it when they mix languages: each Chinese character and each English word is one."""
+    return len(_UNITS.findall(text))
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _parent(fields: tuple[str, ...]) -> str:
+    """The object the fields share (`input` for input.a and input.b)."""
+    heads = {f.rsplit(".", 1)[0] for f in fields if "." in f}
+    return heads.pop() if len(heads) == 1 else ", ".join(fields)
+
+
+def _box_off(box: Any, ratios: tuple[str, ...], tolerance: float) -> bool:
+    """Whether an [x1, y1, x2, y2] box of numbers has none of the width:height `ratios` (other shapes: the schema's)."""
+    if not (isinstance(box, list) and len(box) == 4 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in box)):
+        return False
+    width, height = abs(box[2] - box[0]), abs(box[3] - box[1])
+    if not width or not height:
+        return True
+    wanted = []
+    for ratio in ratios:
+        a, _, b = ratio.partition(":")
+        wanted.append(float(a) / float(b))
+    return not any(abs(width / height - w) <= tolerance * w for w in wanted)
 
 
 def _size_fields(schema_name: str, spec: Spec) -> tuple[tuple[str, dict[str, Any]], ...]:

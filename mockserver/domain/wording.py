@@ -150,6 +150,9 @@ def _text(error: ValidationError, where: str) -> tuple[str, str]:
             for dep in needs:
                 if dep not in instance:
                     return "Field required", ".".join(filter(None, [where, str(dep)]))
+    if v == "pattern":  # never the regular expression itself: the spec's words for the format, if it has them
+        words = error.schema.get("x-dashscope-format") if isinstance(error.schema, Mapping) else None
+        return (f"String should be {words}" if words else "String should match the documented format"), where
     simple = _simple(v, arg, instance)
     if simple is not None:
         return simple, where
@@ -194,8 +197,6 @@ def _simple(v: Any, arg: Any, instance: Any) -> str | None:
         return f"String should have at least {_plural(int(arg), 'character')}"
     if v == "maxLength":
         return f"String should have at most {_plural(int(arg), 'character')}"
-    if v == "pattern":
-        return f"String should match pattern '{arg}'"
     size = len(instance) if isinstance(instance, list | dict) else 0
     if v in ("minItems", "maxItems"):
         return f"List should have {'at least' if v == 'minItems' else 'at most'} {_plural(int(arg), 'item')} " \

@@ -7,6 +7,7 @@ DashScopeError. The gateway feeds them from raw ASGI; keeping Starlette off this
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -14,8 +15,9 @@ import orjson
 from ..domain import listing
 from ..domain.accounts import Caller
 from ..domain.bounds import too_deep
-from ..domain.scenarios import ScenarioError, parse
+from ..domain.scenarios import Scenario, ScenarioError, parse
 from ..domain.state import Twin
+from ..spec.profiles import ModelProfile
 from ..wire.render import Renderer, detect_answer
 from .guard import Reply, Seen
 
@@ -90,15 +92,7 @@ class TasksApi:
         if self.settings.limits and not self.rates.allow(("submit", who.account, profile.name), profile.rps):
             raise self.catalog.error("Throttling.RateQuota")
         headers = {"x-request-id": request_id}
-        if route.path == profile.sync_route:
-            report = self.inputs.check(profile, body, who.account, call.headers, call.body)
-            task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
-                                              request_id=request_id, input_duration=report.input_duration)
-            answer = self.renderer.sync_answer(task, self.renderer.result_root(call.headers.get("host")))
-            return Reply({"request_id": request_id, **answer}, headers=headers)
-        if route.mode == "sync":
-            self.tasks.validate_now(profile, body)
-            return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
+        # every route that creates work takes its scenario here, the synchronous ones too (issue 20)
         header = call.headers.get("x-mock-scenario")
         try:
             scenario = self.scenarios.check(parse(header)) if header else self.scenarios.take(profile.name,
@@ -107,6 +101,9 @@ class TasksApi:
             raise self.catalog.error("InvalidParameter", f"X-Mock-Scenario: {exc}") from exc
         if scenario is not None and scenario.final == "REJECT":
             raise self.catalog.error(scenario.code or "InternalError", scenario.message)
+        if route.path == profile.sync_route or route.mode == "sync":
+            return self._answer_now(call, request_id, profile, body, who, scenario,
+                                    generation=route.path == profile.sync_route)
         report = self.inputs.check(profile, body, who.account, call.headers, call.body)
         self.tasks.validate_at_submit(profile, body)
         task = self.tasks.create(account=who.account, key_id=who.key_id, profile=profile, body=body,
@@ -115,6 +112,29 @@ class TasksApi:
         call.seen.task_id, call.seen.minted = task.task_id, True
         return Reply({"request_id": request_id, "output": {"task_id": task.task_id, "task_status": "PENDING"}},
                      headers=headers)
+
+    def _answer_now(self, call: Call, request_id: str, profile: ModelProfile, body: dict[str, Any], who: Caller,
+                    scenario: Scenario | None, *, generation: bool) -> Reply:
+        """A synchronous route (a generation, or a detect endpoint): checked, then answered at once. A scenario's
+        timeline has nothing to stretch here; its outcome holds: `failed(CODE, ...)` answers that error."""
+        headers = {"x-request-id": request_id}
+        if generation:
+            report = self.inputs.check(profile, body, who.account, call.headers, call.body)
+            self.tasks.validate_now(profile, body)
+            self._fail_now(scenario)
+            task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
+                                              request_id=request_id, input_duration=report.input_duration)
+            answer = self.renderer.sync_answer(task, self.renderer.result_root(call.headers.get("host")))
+            return Reply({"request_id": request_id, **answer}, headers=headers)
+        self.inputs.check(profile, body, who.account, call.headers, call.body)  # a detect call's files, too
+        self.tasks.validate_now(profile, body)
+        self._fail_now(scenario)
+        return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
+
+    def _fail_now(self, scenario: Scenario | None) -> None:
+        """Raise the error a `failed(...)` scenario names (InternalError when it names none)."""
+        if scenario is not None and scenario.final == "FAILED":
+            raise self.catalog.error(scenario.code or "InternalError", scenario.message)
 
     def wrong_method(self, call: Call, request_id: str) -> Reply:
         """A create route called with another method: the catalogue's InvalidParameter wording."""

@@ -8,6 +8,7 @@ each key.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -95,6 +96,8 @@ class MediaRules:
     default_duration: float = 5
     duration_from_input: bool = False
     fixed_duration: float | None = None
+    # billed input: each input video capped at caps[n - 1] s, n = the items at `count` (a shared quota), summed
+    input_duration_cap: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,15 +137,19 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A cross-field check JSON Schema cannot express: `same_length` or `url`."""
+    """A check JSON Schema cannot express: `same_length`, `url`, `combined_length` or `box_ratio`."""
 
     rule: str
     fields: tuple[str, ...] = ()
     message: str | None = None
     source: str | None = None  # the doc line or capture the rule follows (tests/test_rule_sources.py)
+    max: float | None = None  # combined_length: the most Chinese characters plus English words over `fields`
+    ratios: tuple[str, ...] = ()  # box_ratio: the width:height ratios an [x1, y1, x2, y2] box may have
+    tolerance: float = 0.0  # box_ratio: relative slack for boxes rounded to whole pixels
 
 
-_RULE_KINDS = frozenset({"same_length", "url"})
+_RATIO = re.compile(r"[1-9][0-9]*(?:\.[0-9]+)?:[1-9][0-9]*(?:\.[0-9]+)?")
+_RULE_KINDS = frozenset({"same_length", "url", "combined_length", "box_ratio"})
 _MODEL_KEYS = frozenset({"names", "route", "sync_route", "mode", "validation", "result", "output", "media",
                          "usage", "timing", "limits", "rules", "docs", "choices"})
 
@@ -213,11 +220,16 @@ def _profiles(schema_name: str, schema: Mapping[str, Any]) -> list[ModelProfile]
     unknown = sorted(set(ext) - _MODEL_KEYS)
     if unknown:
         raise SpecError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    rules = tuple(_typed(Rule, {**r, "fields": tuple(r.get("fields", ()))}, f"{where}.rules[{i}]")
+    rules = tuple(_typed(Rule, {**r, "fields": tuple(r.get("fields", ())), "ratios": tuple(r.get("ratios", ()))},
+                         f"{where}.rules[{i}]")
                   for i, r in enumerate(ext.get("rules") or ()))
     for r in rules:
         if r.rule not in _RULE_KINDS:
             raise SpecError(f"{where}.rules: unknown rule kind {r.rule!r}")
+        if r.rule == "combined_length" and not (isinstance(r.max, int | float) and r.max > 0):
+            raise SpecError(f"{where}.rules: combined_length needs a positive max")
+        if r.rule == "box_ratio" and not (r.ratios and all(_RATIO.fullmatch(str(x)) for x in r.ratios)):
+            raise SpecError(f"{where}.rules: box_ratio needs ratios like '3:4' (positive sides), not {list(r.ratios)}")
     mode = ext.get("mode", "async")
     validation = ext.get("validation", "submit")
     if mode not in ("async", "sync") or validation not in ("submit", "deferred"):
