@@ -261,3 +261,20 @@ def test_an_expect_100_request_answered_early_is_not_asked_for_its_body(server: 
     answer = conn.answer()  # the 404 itself, not a `100 Continue` that would make the client send 1 MB for nothing
     assert answer.status == 404 and answer.headers["connection"] == "close", answer
     conn.close()
+
+
+def test_an_early_answer_past_the_drain_budget_still_goes_out_then_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serving, "DRAIN_BYTES", 10_000)
+    with MockServer(frozen=True, log_requests=False) as twin:
+        conn = Connection(twin.host, twin.port)
+        head, _ = request("POST", "/api/v1/nowhere", b"x" * 1_000_000, create_headers())
+        conn.send(head + b"x" * 1000)  # 1 MB declared, far past the budget: not read, answered, closed
+        answer = conn.answer()
+        assert answer.status == 404 and answer.headers["connection"] == "close", answer
+        conn.close()
+        conn = Connection(twin.host, twin.port)
+        conn.send(b"".join(request("POST", "/api/v1/nowhere", b"x" * 5000, create_headers())))
+        assert conn.answer().headers.get("connection") != "close"  # within the budget: drained, kept alive
+        conn.send(b"".join(request("GET", "/api/v1/tasks/none", headers=create_headers())))
+        assert conn.answer().status == 200
+        conn.close()

@@ -1,7 +1,8 @@
 """The twin served without uvicorn's fast paths (issue 19, finding 8): over h11 on the plain asyncio loop, in
 process and as `dashscope-mock serve` with httptools and uvloop blocked from import. The one private hook
 (http/protocol_hook.py) is then absent, and everything but the request-head deadline still holds: creates,
-polls and uploads are answered, a too-large head gets an answer, a stalled body ends in the body error."""
+polls and uploads are answered, a too-large head gets an answer, a stalled body ends in the body error. Also the
+hook's own edges: it stays out of a uvicorn it was not written for, and never times out a pipelined request."""
 
 from __future__ import annotations
 
@@ -107,3 +108,18 @@ def test_the_hook_stays_out_of_a_uvicorn_it_was_not_written_for(monkeypatch: pyt
     monkeypatch.undo()
     monkeypatch.setattr(httptools_impl, "HttpToolsProtocol", Reshaped)
     assert protocol_hook._base() is None
+
+
+def test_a_pipelined_request_slower_than_the_head_deadline_is_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the head deadline runs only while a head is awaited: a pipelined request uvicorn starts itself is not one
+    monkeypatch.setattr(serving, "HEADER_TIMEOUT_S", 0.3)
+    from mockserver.testing import MockServer
+
+    with MockServer(frozen=True, log_requests=False) as twin:
+        armed = httpx.post(twin.url + "/__mock/faults", json={"slow_rate": 1, "slow_ms": 800, "on": ["query"]})
+        assert armed.status_code == 200, armed.text
+        conn = Connection(twin.host, twin.port)
+        poll = b"".join(request("GET", "/api/v1/tasks/none", headers=create_headers()))
+        conn.send(poll + poll)
+        assert [conn.answer().status for _ in range(2)] == [200, 200]
+        conn.close()
