@@ -135,3 +135,14 @@ def test_a_file_larger_than_a_redis_value_uploads_on_the_redis_store(
     finally:
         client.config_set("proto-max-bulk-len", limit)
         client.close()
+
+
+def test_the_file_part_is_written_into_the_store_and_a_refused_one_leaves_nothing(mock: DashScopeMock) -> None:
+    files = mock.twin.uploads.files
+    assert isinstance(files, DiskFiles)
+    data = policy(mock)["data"]
+    r = upload(mock, data, content=b"\x06" * (2 * MB), Signature="AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+    assert r.status_code == 403
+    assert list(files.objects.iterdir()) == []  # the spool of the refused file is gone
+    assert upload(mock, data, content=b"\x07" * (2 * MB)).status_code == 200
+    assert sorted(p.suffix for p in files.objects.iterdir()) == [".bin", ".json"]  # renamed in, no copy left
