@@ -52,8 +52,8 @@ class Form:
 async def read_form(chunks: AsyncIterator[bytes], content_type: str, spool: Callable[[], Spool]) -> Form:
     """Read a multipart/form-data body from `chunks`; the part named `file` with a filename goes to a new
     `spool()`. On any failure the spool is discarded and FormError (or the chunks' own error) raised."""
-    kind, params = parse_options_header(content_type)
-    if kind == b"application/x-www-form-urlencoded":  # a form with no file (answered "no file field")
+    media, params = parse_options_header(content_type)
+    if media == b"application/x-www-form-urlencoded":  # a form with no file (answered "no file field")
         return await _urlencoded(chunks)
     boundary = params.get(b"boundary")
     if not boundary:
