@@ -80,7 +80,9 @@ async def read_form(chunks: AsyncIterator[bytes], content_type: str, spool: Call
         "on_header_value": on_header_value,
         "on_header_end": on_header_end,
         "on_headers_finished": lambda: events.append(("headers", b"")),
+        "on_end": lambda: events.append(("done", b"")),
     })
+    done = False
     part = _Part()
     try:
         async for chunk in chunks:
@@ -106,6 +108,8 @@ async def read_form(chunks: AsyncIterator[bytes], content_type: str, spool: Call
                             raise FormError(f"a field is over {MAX_FIELD_BYTES} bytes")
                 elif kind == "end" and part.filename is None:
                     form.fields[part.name] = part.value.decode("utf-8", errors="replace")
+                elif kind == "done":
+                    done = True
             events.clear()
             if pending and form.file is not None:
                 await run_in_threadpool(form.file.spool.write, bytes(pending))
@@ -113,6 +117,8 @@ async def read_form(chunks: AsyncIterator[bytes], content_type: str, spool: Call
             parser.finalize()
         except Exception as exc:
             raise FormError(str(exc)) from exc
+        if not done:  # the closing boundary never came: a cut body (its file would be truncated)
+            raise FormError("the body ended before its closing boundary")
     except BaseException:
         if form.file is not None:
             form.file.spool.discard()
