@@ -16,7 +16,7 @@ import pytest
 from mockserver.domain.files import DiskFiles, MemoryFileIndex, StoredFile
 from mockserver.testing import DashScopeMock
 from tests.redis_server import RedisServer
-from tests.test_uploads import OTHER, oss_error, policy, upload
+from tests.test_uploads import OTHER, form, oss_error, policy, upload
 
 MB = 1024 * 1024
 HOUR = 3600.0
@@ -135,3 +135,25 @@ def test_a_file_larger_than_a_redis_value_uploads_on_the_redis_store(
     finally:
         client.config_set("proto-max-bulk-len", limit)
         client.close()
+
+
+def test_the_file_part_is_written_into_the_store_and_a_refused_one_leaves_nothing(mock: DashScopeMock) -> None:
+    files = mock.twin.uploads.files
+    assert isinstance(files, DiskFiles)
+    data = policy(mock)["data"]
+    r = upload(mock, data, content=b"\x06" * (2 * MB), Signature="AAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+    assert r.status_code == 403
+    assert list(files.objects.iterdir()) == []  # the spool of the refused file is gone
+    assert upload(mock, data, content=b"\x07" * (2 * MB)).status_code == 200
+    assert sorted(p.suffix for p in files.objects.iterdir()) == [".bin", ".json"]  # renamed in, no copy left
+
+
+def test_a_body_cut_before_its_closing_boundary_stores_nothing(mock: DashScopeMock) -> None:
+    data = policy(mock)["data"]
+    request = mock.http.build_request("POST", data["upload_host"], data=form(data),
+                                      files={"file": ("a.png", b"\x08" * 4096, "image/png")})
+    body = request.read()
+    cut = body[:body.rindex(b"--" + request.headers["content-type"].split("boundary=")[1].encode())]
+    r = mock.http.post(data["upload_host"], content=cut, headers={"content-type": request.headers["content-type"]})
+    assert r.status_code == 400 and oss_error(r)[0] == "MalformedPOSTRequest"
+    assert len(mock.twin.uploads.files) == 0

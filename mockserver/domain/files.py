@@ -60,6 +60,40 @@ class StoredFile:
             return b""
 
 
+class Spool:
+    """A file being received: written straight into the store's directory as a `.part`, hashed and counted as it
+    comes, then renamed into place by `DiskFiles.put` (no second copy) or discarded."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = 0
+        self._digest = hashlib.md5(usedforsecurity=False)
+        self._out: IO[bytes] | None = path.open("wb")
+
+    def write(self, data: bytes) -> None:
+        """Append `data` (blocking: off the event loop)."""
+        assert self._out is not None, "written after it was finished"
+        self._out.write(data)
+        self._digest.update(data)
+        self.size += len(data)
+
+    def finish(self) -> None:
+        """No more data: close the file."""
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    @property
+    def md5(self) -> str:
+        """Hex MD5 of what was written."""
+        return self._digest.hexdigest()
+
+    def discard(self) -> None:
+        """Drop what was written (a refused upload; nothing once `put` has taken it)."""
+        self.finish()
+        self.path.unlink(missing_ok=True)
+
+
 def object_name(key: str) -> str:
     """The name a file is kept under: the SHA-256 of its object key."""
     return hashlib.sha256(key.encode()).hexdigest()
@@ -258,14 +292,21 @@ class DiskFiles:
             except (OSError, ValueError, KeyError, TypeError):
                 self._unlink([name])
 
-    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
-        """Store `file` (its bytes copied from `source` in chunks), replacing any file with the same key (the SDK
-        re-uploads keys, docs/sdk-wire.md §5.6). StoreFull when the total cap would be passed. Blocking: call
-        it off the event loop."""
+    def spool(self) -> Spool:
+        """A new file being received, in this store's directory."""
+        token = os.urandom(4).hex()
+        return Spool(self.objects / f"incoming.{os.getpid()}.{threading.get_ident()}.{token}.part")
+
+    def put(self, file: StoredFile, source: IO[bytes] | Spool | None = None) -> StoredFile:
+        """Store `file`, its bytes a finished `Spool` (renamed into place) or copied from `source` in chunks,
+        replacing any file with the same key (the SDK re-uploads keys, docs/sdk-wire.md §5.6). StoreFull when the
+        total cap would be passed. Blocking: call it off the event loop."""
         name = object_name(file.key)
         data_path, meta_path = self._paths(name)
         size = file.size
-        if source is not None:
+        if isinstance(source, Spool):
+            size = source.size
+        elif source is not None:
             source.seek(0, os.SEEK_END)
             size = source.tell()
             source.seek(0)
@@ -273,11 +314,17 @@ class DiskFiles:
         partial = data_path.with_name(f"{name}.{os.getpid()}.{threading.get_ident()}.part")
         digest = hashlib.md5(usedforsecurity=False)
         try:
-            with partial.open("wb") as out:
-                while source is not None and (chunk := source.read(CHUNK)):
-                    digest.update(chunk)
-                    out.write(chunk)
-            stored = replace(file, md5=digest.hexdigest(), size=size, path=str(data_path))
+            if isinstance(source, Spool):
+                source.finish()
+                source.path.replace(partial)
+                md5 = source.md5
+            else:
+                with partial.open("wb") as out:
+                    while source is not None and (chunk := source.read(CHUNK)):
+                        digest.update(chunk)
+                        out.write(chunk)
+                md5 = digest.hexdigest()
+            stored = replace(file, md5=md5, size=size, path=str(data_path))
             meta = {k: v for k, v in asdict(stored).items() if k != "path"}
             meta_partial = partial.with_suffix(".json.part")
             meta_partial.write_text(json.dumps(meta), encoding="utf-8")

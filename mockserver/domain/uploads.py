@@ -24,7 +24,7 @@ from typing import IO, Any, Protocol
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from .clock import CST
-from .files import DiskFiles, StoredFile, StoreFull, scratch_dir
+from .files import DiskFiles, Spool, StoredFile, StoreFull, scratch_dir
 from .oss import ACCESS_KEY_ID, BUCKET, OSS_SCHEME, UPLOAD_PATH
 
 _MAX_KEY_BYTES = 1023  # OSS object-name limit
@@ -76,9 +76,12 @@ class MemoryGrants:
 class FileBackend(Protocol):
     """Uploaded files by object key (domain/files.py: on disk, bounded, collected)."""
 
-    def put(self, file: StoredFile, source: IO[bytes] | None = None) -> StoredFile:
-        """Store `file` (its bytes read from `source`), replacing any file with the same key; StoreFull when the
-        total cap would be passed. Blocking: off the event loop."""
+    def spool(self) -> Spool:
+        """A new file being received, where the store keeps files (handed to `put` once whole)."""
+
+    def put(self, file: StoredFile, source: IO[bytes] | Spool | None = None) -> StoredFile:
+        """Store `file` (its bytes a finished spool, or read from `source`), replacing any file with the same key;
+        StoreFull when the total cap would be passed. Blocking: off the event loop."""
 
     def get(self, key: str) -> StoredFile | None:
         """The file stored under `key`, or None."""
@@ -179,14 +182,16 @@ class Uploads:
             "oss_access_key_id": ACCESS_KEY_ID, "x_oss_object_acl": "private", "x_oss_forbid_overwrite": "true",
         }
 
-    def receive(self, form: Mapping[str, str], filename: str, data: bytes | IO[bytes], content_type: str,
+    def receive(self, form: Mapping[str, str], filename: str, data: bytes | IO[bytes] | Spool, content_type: str,
                 now: float, size: int | None = None) -> StoredFile:
         """Check a PostObject form against its policy and store the file; OssError on any failure.
 
-        `data` is the file's bytes or a readable file of `size` bytes (streamed into the store).
+        `data` is the file's bytes, a spool the upload was streamed into, or a readable file of `size` bytes.
         """
         if isinstance(data, bytes | bytearray):
             size = len(data)
+        elif isinstance(data, Spool):
+            size = data.size
         elif size is None:
             raise ValueError("a streamed upload needs its size")
         policy_b64, signature = form.get("policy"), form.get("Signature")

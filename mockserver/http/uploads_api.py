@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -17,6 +16,7 @@ from ..spec.catalog import OssError
 from ..spec.hosts import ServiceHosts
 from ..wire import oss
 from .guard import Reply, Seen
+from .multipart import Form, FormError, read_form
 
 _FORM_OVERHEAD = 1 << 20  # multipart fields besides the file, in bytes
 
@@ -67,50 +67,46 @@ class UploadsApi:
         """POST /__oss/upload: an OSS PostObject upload checked against its signed policy.
 
         The size limit is enforced on the raw stream as it is read (a chunked body has no Content-Length to
-        check first); starlette's parser spools the file to disk, and the store copies it in chunks.
+        check first); the file part is written into the store's directory as it arrives (http/multipart.py) and
+        renamed into place once the policy allows it.
         """
         twin = self.twin
         host = request.url.netloc
         limit = twin.uploads.max_bytes + _FORM_OVERHEAD
-        seen = [0]
 
-        async def counted() -> Message:
-            message = await request.receive()
-            seen[0] += len(message.get("body", b""))
-            if seen[0] > limit:
-                raise _TooLarge
-            return message
+        async def counted() -> AsyncIterator[bytes]:
+            seen = 0
+            async for chunk in request.stream():
+                seen += len(chunk)
+                if seen > limit:
+                    raise _TooLarge
+                yield chunk
 
-        form: FormData | None = None
+        form: Form | None = None
         try:
             declared = request.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise twin.catalog.oss("too_large")
             try:
-                form = await Request(request.scope, counted).form(max_files=1, max_fields=64)
+                form = await read_form(counted(), request.headers.get("content-type", ""), twin.uploads.files.spool)
             except _TooLarge as exc:
                 raise twin.catalog.oss("too_large") from exc
-            except Exception as exc:  # starlette raises MultiPartException / HTTPException for a broken body
-                if seen[0] > limit:
-                    raise twin.catalog.oss("too_large") from exc
+            except (FormError, ClientDisconnect) as exc:
                 raise twin.catalog.oss("malformed_post") from exc
-            fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
+            fields = form.fields
+            upload = form.file
+            if upload is None:
                 raise twin.catalog.oss("no_file_field")
             content_type = fields.get("x-oss-content-type") or upload.content_type or "application/octet-stream"
-            upload.file.seek(0, 2)
-            size = upload.file.tell()
-            upload.file.seek(0)
-            # the copy into the store (and its digest) runs on a worker thread: a 1 GiB file never stops the loop
-            stored = await run_in_threadpool(twin.uploads.receive, fields, upload.filename or "", upload.file,
-                                             content_type, twin.clock.now(), size)
+            # the rename into the store (and a replaced file's removal) runs on a worker thread
+            stored = await run_in_threadpool(twin.uploads.receive, fields, upload.filename, upload.spool,
+                                             content_type, twin.clock.now())
         except OssError as err:
             # an answer given before the body was read whole: the served app drains or closes (http/body_guard.py)
             return oss_error_response(err, host)
         finally:
-            if form is not None:
-                await form.close()  # the parser's spooled copy of the file goes at once, whatever the answer
+            if form is not None and form.file is not None:
+                form.file.spool.discard()  # a refused file goes at once (nothing left once the store took it)
         etag = '"' + stored.md5.upper() + '"'
         headers = {"etag": etag, "x-oss-request-id": oss.request_id(), "server": "AliyunOSS"}
         status = fields.get("success_action_status")

@@ -92,7 +92,7 @@ class SharedClock(VirtualClock):
                 return
             self.seen = mine
             log.warning("Redis lost the twin's shared state; this replica put its clock back (%s)%s",
-                        format_cst(was), f", {_now_of(doc) - was:.0f} s ahead of the one seeded anew"
+                        format_cst(was), f", {was - _now_of(doc):.0f} s ahead of the one seeded anew"
                         if doc is not None else "")
         if self.on_lost is not None:
             self.on_lost()
