@@ -27,6 +27,8 @@ try:  # typer >= 0.2x vendors its own click, older releases use click itself
 except ImportError:  # pragma: no cover
     from click import exceptions as cx  # type: ignore[no-redef,unused-ignore]
 
+from .models_command import HELP as MODELS_HELP
+from .models_command import list_models, models_option
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
@@ -203,6 +205,8 @@ def serve(
                                         envvar=ENV + "QUIET")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (more than 1 needs --store redis://...).",
                                          envvar=ENV + "WORKERS")] = 1,
+    models: Annotated[Path | None, typer.Option(help=MODELS_HELP, envvar=ENV + "MODELS", exists=True, dir_okay=False,
+                                                readable=True, callback=models_option)] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -223,7 +227,8 @@ def serve(
                                         time_scale=time_scale, seed=seed, keys_file=keys, store=store,
                                         admin_token=admin_token, limits=limits,
                                         result_host=public_url or base, upload_host=public_url,
-                                        message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet)
+                                        message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet,
+                                        models=models)
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
     except ScenarioError as exc:
@@ -255,6 +260,16 @@ def serve(
         request_log.close()
     if token_file is not None:
         token_file.unlink(missing_ok=True)
+
+
+@app.command("models")
+def models_cmd(
+    models: Annotated[Path | None, typer.Option(help=MODELS_HELP, envvar=ENV + "MODELS", exists=True,
+                                                dir_okay=False, readable=True, callback=models_option)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON list on stdout.")] = False,
+) -> None:
+    """List every model the twin serves: route, family, sync/async, where it validates, output, source."""
+    list_models(models, as_json)
 
 
 def _run(application: Any, sock: socket.socket) -> None:

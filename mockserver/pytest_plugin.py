@@ -35,8 +35,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
-        "allow_unused_scenarios=False, **settings): configure the dashscope_mock fixture for this test (any "
-        "mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies)")
+        "allow_unused_scenarios=False, models=None, **settings): configure the dashscope_mock fixture for this test "
+        "(any mockserver Settings field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios "
+        "bodies; models: a model overlay file or mapping, docs/models.md)")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -81,6 +82,13 @@ def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySo
     allow_unused = bool(options.pop("allow_unused_scenarios", False))
     if sdk_sleep not in ("virtual", "real"):
         raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
+    if options.get("models") is not None:  # a path, `{models: {...}}` or `{<id>: {...}}` (spec/overlay.py)
+        from .spec.overlay import OverlayError, overlay_option
+
+        try:
+            options["models"] = overlay_option(options["models"], "dashscope_mock(models=...)")
+        except OverlayError as exc:
+            raise pytest.UsageError(str(exc)) from exc
     settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
     if settings.result_host is None:
         settings = replace(settings, result_host=dashscope_mock_socket.url)

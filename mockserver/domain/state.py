@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
+from ..spec.overlay import overlaid_spec
 from ..spec.profiles import Registry
 from ..store import StoreUnavailable, new_secret, no_refresh, no_settle, open_state
 from ..store.base import TaskStore
@@ -85,7 +86,7 @@ def start_epoch(store: TaskStore) -> int:
 
 def build_state(settings: Settings) -> Twin:
     """Wire spec -> registry -> store backends -> task book for `settings`."""
-    spec = load_spec(settings.spec_path)
+    spec = overlaid_spec(settings.models, settings.spec_path) if settings.models else load_spec(settings.spec_path)
     registry = Registry(spec)
     catalog = ErrorCatalog.from_spec(spec.doc)
     shared = open_state(settings, catalog, registry.models)

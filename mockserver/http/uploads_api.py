@@ -15,6 +15,7 @@ from ..domain.state import Twin
 from ..spec.catalog import OssError
 from ..wire import oss
 from .guard import Reply, Seen
+from .model_hint import UnknownModel
 
 _FORM_OVERHEAD = 1 << 20  # multipart fields besides the file, in bytes
 
@@ -39,6 +40,7 @@ class UploadsApi:
 
     def __init__(self, twin: Twin) -> None:
         self.twin = twin
+        self.unknown_model = UnknownModel(twin)
 
     async def get_policy(self, request: Request, seen: Seen, request_id: str) -> Reply:
         """GET /api/v1/uploads?action=getPolicy&model=M: the signed upload policy, under `data` (§4.1)."""
@@ -50,7 +52,7 @@ class UploadsApi:
         model = request.query_params.get("model") or ""
         seen.model = model or None
         if twin.registry.model(model) is None:
-            raise twin.catalog.error("InvalidParameter", like="Model not exist")
+            raise self.unknown_model.error(model)
         # 100 QPS per (account, model), not adjustable (docs/behaviour.md §4.2)
         if twin.settings.limits and not twin.rates.allow(("upload", caller.account, model), 100):
             raise twin.catalog.error("Throttling.RateQuota")

@@ -1,0 +1,188 @@
+"""Model overlays: models the spec lacks (or changes to ones it has), declared as data beside it.
+
+An overlay is a YAML/JSON mapping `models: {<id>: {like: <existing id>, <x-dashscope-model key>: <value>, ...}}`.
+Each entry becomes its own request schema: a copy of the `like` model's (or, without `like`, of the model's own),
+serving only `<id>`, with the given `x-dashscope-model` keys laid over the copied ones (a mapping merges into the
+mapping it replaces, key by key; anything else replaces the value). The spec's document is never edited: the
+overlay is applied to a shallow copy of the parsed document, so the parsed-spec cache (cache.py, keyed on the
+YAML's bytes) stays valid and an overlaid spec is kept per (spec, overlay) pair.
+
+Errors are `OverlayError`, one line naming the entry and the key or model at fault.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .document import SPEC_PATH, Spec, load_spec
+from .profiles import _MODEL_KEYS, Registry, SpecError
+
+LIKE = "like"
+# every x-dashscope-model key but `names`: the overlay entry's id is the one name its schema serves
+OVERRIDABLE = frozenset(_MODEL_KEYS - {"names"})
+DOCS = "docs/models.md"
+
+
+class OverlayError(SpecError):
+    """An overlay the twin cannot apply: a wrong shape, an unknown key or an unknown model (one line)."""
+
+
+def read_overlay(path: Path) -> dict[str, Any]:
+    """The `models:` mapping of the overlay file at `path`, checked for shape (not yet against a spec)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise OverlayError(f"cannot read {path}: {' '.join(str(exc).split())}") from exc
+    return overlay_models(data, str(path))
+
+
+def overlay_models(data: Any, where: str = "overlay") -> dict[str, Any]:
+    """The `models:` mapping of an overlay document (`{models: {...}}`), shape-checked; OverlayError otherwise."""
+    if not isinstance(data, Mapping) or set(data) != {"models"}:
+        keys = ", ".join(sorted(map(str, data))) if isinstance(data, Mapping) else type(data).__name__
+        raise OverlayError(f"{where}: an overlay is one mapping `models: {{<id>: {{like: <id>, ...}}}}`, got {keys}")
+    models = data["models"]
+    if not isinstance(models, Mapping) or not models:
+        raise OverlayError(f"{where}: `models:` must map at least one model id to its entry")
+    for name, entry in models.items():
+        if not isinstance(name, str) or not name.strip():
+            raise OverlayError(f"{where}: model id {name!r} must be a non-empty string")
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, Mapping):
+            raise OverlayError(f"{where}: models.{name} must be a mapping (like: <id>, <key>: <value>)")
+        unknown = sorted(set(map(str, entry)) - OVERRIDABLE - {LIKE})
+        if unknown:
+            raise OverlayError(f"{where}: models.{name}: unknown key {', '.join(unknown)} "
+                               f"(known: like, {', '.join(sorted(OVERRIDABLE))})")
+        if LIKE in entry and not isinstance(entry[LIKE], str):
+            raise OverlayError(f"{where}: models.{name}.like must be a model id")
+    return {str(name): dict(entry or {}) for name, entry in models.items()}
+
+
+def _merged(base: Any, change: Any) -> Any:
+    """`change` laid over `base`: mappings merge key by key (recursively), anything else replaces."""
+    if isinstance(base, Mapping) and isinstance(change, Mapping):
+        out = dict(base)
+        for key, value in change.items():
+            out[key] = _merged(base.get(key), value)
+        return out
+    return change
+
+
+def _schema_of(schemas: Mapping[str, Any], model: str) -> str | None:
+    for name, schema in schemas.items():
+        if isinstance(schema, Mapping) and model in (schema.get("x-dashscope-model") or {}).get("names", ()):
+            return name
+    return None
+
+
+def apply_overlay(doc: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]],
+                  where: str = "overlay") -> dict[str, Any]:
+    """A copy of the spec document `doc` with the overlay's models in it (`doc` itself is not changed).
+
+    `like` always names a model as the spec has it (not as the overlay changes it), so the entries' order does
+    not matter."""
+    shipped: Mapping[str, Any] = doc.get("components", {}).get("schemas", {})
+    schemas: dict[str, Any] = dict(shipped)
+    examples: dict[str, Any] = dict(doc.get("components", {}).get("examples", {}))
+    original = Spec(dict(doc))
+    for name, entry in models.items():
+        like = str(entry.get(LIKE, name))
+        base_name = _schema_of(shipped, like)
+        if base_name is None:
+            if LIKE in entry:
+                raise OverlayError(f"{where}: models.{name}.like: {like!r} is not a model of the spec "
+                                   "(dashscope-mock models lists them)")
+            raise OverlayError(f"{where}: models.{name} is not a model of the spec: declare it with "
+                               "`like: <an existing id>` (dashscope-mock models lists them)")
+        own = _schema_of(shipped, name)
+        if own is not None:  # an existing model changed (or redeclared): it leaves the schema it shared
+            schemas[own] = _without(schemas[own], name)
+        base = shipped[base_name]
+        ext = {k: v for k, v in base["x-dashscope-model"].items() if k != "names"}
+        for key, value in entry.items():
+            if key != LIKE:
+                ext[key] = _merged(ext.get(key), value)
+        schemas[f"{base_name}@{name}"] = _serving(base, name, ext)
+        body = original.example_body(like)
+        if body is not None and not original.examples_for(name):
+            examples[f"overlay.{name}"] = {"summary": f"{name} (overlay, like {like})",
+                                           "value": {**body, "model": name}}
+    components = {**doc.get("components", {}), "schemas": schemas, "examples": examples}
+    return {**doc, "components": components}
+
+
+def _serving(schema: Mapping[str, Any], name: str, ext: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of request schema `schema` whose `model` field and extension name only `name`."""
+    properties = dict(schema.get("properties") or {})
+    model_field = dict(properties.get("model") or {"type": "string"})
+    model_field.pop("const", None)
+    model_field["enum"] = [name]
+    properties["model"] = model_field
+    return {**schema, "properties": properties, "x-dashscope-model": {"names": [name], **ext}}
+
+
+def _without(schema: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """A copy of `schema` that no longer serves `name` (its other names keep it)."""
+    ext = dict(schema["x-dashscope-model"])
+    ext["names"] = [n for n in ext["names"] if n != name]
+    properties = dict(schema.get("properties") or {})
+    model_field = dict(properties.get("model") or {})
+    if isinstance(model_field.get("enum"), list):
+        model_field["enum"] = [n for n in model_field["enum"] if n != name]
+    properties["model"] = model_field
+    return {**schema, "properties": properties, "x-dashscope-model": ext}
+
+
+def overlaid_spec(models: Mapping[str, Mapping[str, Any]], path: Path = SPEC_PATH, where: str = "overlay") -> Spec:
+    """The spec at `path` with the overlay `models` applied and checked as strictly as the spec itself."""
+    key = orjson.dumps(models, option=orjson.OPT_SORT_KEYS).decode()
+    return _overlaid(key, path, where)
+
+
+@functools.lru_cache(maxsize=8)
+def _overlaid(key: str, path: Path, where: str) -> Spec:
+    models = overlay_models({"models": orjson.loads(key)}, where)
+    spec = Spec(apply_overlay(load_spec(path).doc, models, where), path)
+    try:
+        registry = Registry(spec)
+    except SpecError as exc:  # a nested key the profiles do not know, or a wrong type: name the entry
+        text = str(exc)
+        for name in models:
+            text = text.replace(f"components.schemas.{_schema_named(spec, name)}.x-dashscope-model", f"models.{name}")
+        raise OverlayError(f"{where}: {text}") from exc
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise OverlayError(f"{where}: a value of the overlay has the wrong type ({exc})") from exc
+    for name in models:
+        result = registry.models[name].result_schema
+        if result is not None and result not in spec.schemas:
+            raise OverlayError(f"{where}: models.{name}.result: {result!r} is not a schema of the spec")
+    return spec
+
+
+def _schema_named(spec: Spec, model: str) -> str:
+    return _schema_of(spec.schemas, model) or model
+
+
+def overlay_option(value: Any, where: str = "models") -> dict[str, Any] | None:
+    """The overlay `models:` mapping from a file path, an overlay document `{models: {...}}` or the bare
+    `{<id>: {...}}` mapping (the fixture marker's `models=` takes any of them), checked against the spec."""
+    if value is None:
+        return None
+    if isinstance(value, str | Path):
+        models = read_overlay(Path(value))
+        where = str(value)
+    elif isinstance(value, Mapping):
+        models = overlay_models(value if set(value) == {"models"} else {"models": value}, where)
+    else:
+        raise OverlayError(f"{where}: expected an overlay file path or mapping, got {type(value).__name__}")
+    overlaid_spec(models, where=where)  # raises OverlayError on an unknown model or key
+    return models
