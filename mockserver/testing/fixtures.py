@@ -102,8 +102,9 @@ def shared_mock(request: pytest.FixtureRequest, mock: DashScopeMock) -> Iterator
     options = marker_options(request)
     other = sorted(set(options) - SHARED_KEYS)
     if other:
-        raise pytest.UsageError(f"dashscope_mock_shared runs the session's dev twin: the marker's "
-                                f"{', '.join(other)} need a twin of their own (use the dashscope_mock fixture)")
+        raise pytest.UsageError(f"dashscope_mock_shared is the session's dev twin, so the marker's "
+                                f"{', '.join(k + '=' for k in other)} cannot apply to it: use the dashscope_mock "
+                                "fixture for a twin of the test's own")
     mock.reset()
     mock.activate()
     try:
