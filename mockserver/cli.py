@@ -31,7 +31,8 @@ from .models_command import HELP as MODELS_HELP
 from .models_command import list_models, models_option
 from .settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,  # plain help: no <bool> on flags
+                  help="An offline twin of DashScope's AIGC API.")
 ENV = "DASHSCOPE_MOCK_"
 
 
