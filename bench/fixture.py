@@ -11,6 +11,7 @@ tests asking for `dashscope_mock_shared`) and a conftest that times each test's 
 | CPU time of `pytest` over the 200 plain tests, plugin installed | the same run with `-p no:dashscope_mock` |
 | per-test setup+teardown of a `dashscope_mock` test (tests 21-200: a warm process) | a plain test's, same run |
 | per-test setup+teardown of a `dashscope_mock_shared` test | a plain test's, same run |
+| wall time of `import mockserver.pytest_plugin` after pytest (median of fresh processes) | reported |
 | the first fixture use in a process (imports, the spec, the socket) | reported |
 | modules the plugin adds to a run that does not use it | reported (must be the plugin and the package) |
 """
@@ -97,6 +98,16 @@ def per_test(times: dict[str, float]) -> list[float]:
     return [v for _, v in ordered[WARM:]]
 
 
+def import_ms(rounds: int) -> float:
+    """Median wall time of `import mockserver.pytest_plugin` in a fresh process that already imported pytest: the
+    plugin's whole cost to a run that never asks for its fixtures, measured without the run's noise."""
+    code = ("import time, pytest; t = time.perf_counter(); import mockserver.pytest_plugin; "
+            "print(time.perf_counter() - t)")
+    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(max(rounds, 5))]
+    return statistics.median(times) * 1000
+
+
 def added_modules() -> list[str]:
     """The modules importing the plugin adds to a process that already has pytest."""
     code = ("import sys, pytest; before = set(sys.modules); import mockserver.pytest_plugin; "
@@ -132,6 +143,7 @@ def measure(rounds: int = ROUNDS) -> dict[str, Any]:
         "rounds": rounds,
         "tests": TESTS,
         "unused_run_s": {"plugin_disabled": off, "plugin_installed": on, "added_ms": (on - off) * 1000},
+        "plugin_import_ms": import_ms(rounds),
         "plain_test_ms": base * 1000,
         "dashscope_mock_ms": {"median": statistics.median(fresh) * 1000,
                               "added": (statistics.median(fresh) - base) * 1000},
@@ -149,6 +161,7 @@ def report(figures: dict[str, Any]) -> str:
         f"rounds: {figures['rounds']}, {figures['tests']} tests per run, medians",
         f"run without the fixture (CPU): {u['plugin_disabled'] * 1000:.0f} ms with -p no:dashscope_mock, "
         f"{u['plugin_installed'] * 1000:.0f} ms with the plugin: {u['added_ms']:+.1f} ms",
+        f"importing the plugin (all it does in a run that does not use it): {figures['plugin_import_ms']:.2f} ms",
         f"per test (setup+teardown, warm): plain {figures['plain_test_ms']:.3f} ms; "
         f"dashscope_mock {figures['dashscope_mock_ms']['median']:.3f} ms "
         f"({figures['dashscope_mock_ms']['added']:+.3f} ms); "

@@ -4,6 +4,7 @@ test first asks for a fixture."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -16,6 +17,20 @@ from .runner import LazySocketServer
 
 CALL_FAILED = pytest.StashKey[bool]()  # the test's call phase failed (set by the plugin's makereport hook)
 SHARED_KEYS = frozenset({"scenarios", "allow_unused_scenarios"})  # what a marker may say to the shared twin
+
+
+_frozen: list[bool] = []
+
+
+def settle_heap() -> None:
+    """Once per process, after the first twin: move what it loaded (the parsed spec, its registry, compiled
+    validators: tens of thousands of long-lived objects) out of the cyclic collector's sight, as `serve` does.
+    Otherwise every full collection a test's allocations trigger walks them again: that was most of a fresh
+    twin's cost per test (bench/fixture.py)."""
+    if not _frozen:
+        _frozen.append(True)
+        gc.collect()
+        gc.freeze()
 
 
 def worker_id(config: pytest.Config) -> str:
@@ -76,6 +91,7 @@ def fresh_mock(request: pytest.FixtureRequest, socket: LazySocketServer) -> Iter
     if settings.result_host is None:
         settings = replace(settings, result_host=socket.url)
     mock = DashScopeMock(settings, api_key, worker, socket, sdk_sleep)
+    settle_heap()
     try:
         mock.activate()
         if scenarios:
@@ -91,6 +107,7 @@ def session_mock(config: pytest.Config, socket: LazySocketServer) -> Iterator[Da
     worker = worker_id(config)
     settings = Settings.for_profile("dev", result_host=socket.url)
     mock = DashScopeMock(settings, f"sk-mock-{worker}", worker, socket, "virtual")
+    settle_heap()
     try:
         yield mock
     finally:
