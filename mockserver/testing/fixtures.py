@@ -23,10 +23,10 @@ _frozen: list[bool] = []
 
 
 def settle_heap() -> None:
-    """Once per process, after the first twin: move what it loaded (the parsed spec, its registry, compiled
-    validators: tens of thousands of long-lived objects) out of the cyclic collector's sight, as `serve` does.
-    Otherwise every full collection a test's allocations trigger walks them again: that was most of a fresh
-    twin's cost per test (bench/fixture.py)."""
+    """Once per process, after the first twin is active: move what it loaded (the parsed spec, its registry, the
+    official SDK's modules: tens of thousands of long-lived objects) out of the cyclic collector's sight, as
+    `serve` does; otherwise every full collection a test's allocations trigger walks them all again. Objects
+    alive at that moment are never collected as cyclic garbage later (gc.freeze)."""
     if not _frozen:
         _frozen.append(True)
         gc.collect()
@@ -91,9 +91,9 @@ def fresh_mock(request: pytest.FixtureRequest, socket: LazySocketServer) -> Iter
     if settings.result_host is None:
         settings = replace(settings, result_host=socket.url)
     mock = DashScopeMock(settings, api_key, worker, socket, sdk_sleep)
-    settle_heap()
     try:
-        mock.activate()
+        mock.activate()  # the first activation imports the official SDK, if installed
+        settle_heap()
         if scenarios:
             mock.queue_scenarios(scenarios)  # a ScenarioError here names the bad code or model
         yield mock
@@ -107,7 +107,6 @@ def session_mock(config: pytest.Config, socket: LazySocketServer) -> Iterator[Da
     worker = worker_id(config)
     settings = Settings.for_profile("dev", result_host=socket.url)
     mock = DashScopeMock(settings, f"sk-mock-{worker}", worker, socket, "virtual")
-    settle_heap()
     try:
         yield mock
     finally:
@@ -124,6 +123,7 @@ def shared_mock(request: pytest.FixtureRequest, mock: DashScopeMock) -> Iterator
                                 "fixture for a twin of the test's own")
     mock.reset()
     mock.activate()
+    settle_heap()
     try:
         if options.get("scenarios"):
             mock.queue_scenarios(list(options["scenarios"]))
