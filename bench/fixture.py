@@ -4,12 +4,13 @@
     python -m bench.fixture              (BENCH_ROUNDS=9 for more rounds; default 7)
 
 It writes a throwaway project of 200 tests three times over (plain tests; tests asking for `dashscope_mock`;
-tests asking for `dashscope_mock_shared`) and a conftest that times each test's setup and teardown phases.
+tests asking for `dashscope_mock_shared`) and a conftest that times each test's setup and teardown phases in CPU
+time of the process (`time.process_time`): on a shared machine wall time mostly measures the neighbours.
 
 | figure | baseline in the same run |
 |---|---|
 | CPU time of `pytest` over the 200 plain tests, plugin installed | the same run with `-p no:dashscope_mock` |
-| per-test setup+teardown of a `dashscope_mock` test (tests 21-200: a warm process) | a plain test's, same run |
+| per-test setup+teardown (CPU) of a `dashscope_mock` test (tests 21-200: a warm process) | a plain test's, same run |
 | per-test setup+teardown of a `dashscope_mock_shared` test | a plain test's, same run |
 | wall time of `import mockserver.pytest_plugin` after pytest (median of fresh processes) | reported |
 | the first fixture use in a process (imports, the spec, the socket) | reported |
@@ -41,20 +42,20 @@ _TIMES = {}
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
-    t = time.perf_counter()
+    t = time.process_time()
     try:
         return (yield)
     finally:
-        _TIMES[item.nodeid] = time.perf_counter() - t
+        _TIMES[item.nodeid] = time.process_time() - t
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    t = time.perf_counter()
+    t = time.process_time()
     try:
         return (yield)
     finally:
-        _TIMES[item.nodeid] += time.perf_counter() - t
+        _TIMES[item.nodeid] += time.process_time() - t
 
 
 def pytest_sessionfinish(session):
