@@ -104,12 +104,18 @@ BAD = {
     "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    colour: red\n": "models.wan2.8-t2v: unknown key colour",
     "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    timing: {run_secs: 3}\n":
         "models.wan2.8-t2v.timing: unknown key(s) run_secs",
-    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    limits: 5\n": "models.wan2.8-t2v.limits: expected a mapping",
+    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    limits: 5\n": "models.wan2.8-t2v.limits: 5 is not a mapping",
     "models:\n  wan2.9-x: {}\n": "models.wan2.9-x is not a model of the spec",
     "model:\n  wan2.8-t2v: {like: wan2.6-t2v}\n": "an overlay is one mapping `models:",
     "models: [wan2.8-t2v]\n": "`models:` must map at least one model id",
     "models:\n  wan2.8-t2v: [like]\n": "models.wan2.8-t2v must be a mapping",
     "models: {\n": "cannot read",
+    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    timing: {run_s: slow}\n":
+        "models.wan2.8-t2v.timing.run_s: 'slow' is not a float",
+    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    output: {field: 5}\n": "models.wan2.8-t2v.output.field: 5",
+    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    route: 7\n": "models.wan2.8-t2v.route: 7 is not a string",
+    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    docs: 5\n": "models.wan2.8-t2v.docs: 5 is not a list",
+    "models:\n  wan2.8-t2v:\n    like: wan2.6-t2v\n    rules: [5]\n": "models.wan2.8-t2v: a value has the wrong type",
 }
 
 

@@ -12,20 +12,32 @@ Errors are `OverlayError`, one line naming the entry and the key or model at fau
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from . import profiles
 from .document import SPEC_PATH, Spec, load_spec
-from .profiles import _MODEL_KEYS, Registry, SpecError
+from .profiles import _MODEL_KEYS, ModelProfile, Registry, SpecError
 
 LIKE = "like"
 # every x-dashscope-model key but `names`: the overlay entry's id is the one name its schema serves
 OVERRIDABLE = frozenset(_MODEL_KEYS - {"names"})
 DOCS = "docs/models.md"
+
+
+# the shape of each x-dashscope-model value (openapi/README.md); what is inside is checked by the profiles
+_TEXT, _MAP, _LIST = (str, "a string"), (Mapping, "a mapping"), (list, "a list")
+_SHAPES: dict[str, tuple[Any, str]] = {
+    "route": _TEXT, "sync_route": _TEXT, "mode": _TEXT, "validation": _TEXT, "result": _TEXT, "output": _MAP,
+    "media": _MAP, "usage": _MAP, "timing": _MAP, "limits": _MAP, "rules": _LIST, "docs": _LIST, "choices": _LIST,
+}
 
 
 class OverlayError(SpecError):
@@ -64,6 +76,10 @@ def overlay_models(data: Any, where: str = "overlay") -> dict[str, Any]:
                                f"(known: like, {', '.join(sorted(OVERRIDABLE))})")
         if LIKE in entry and not isinstance(entry[LIKE], str):
             raise OverlayError(f"{where}: models.{name}.like must be a model id")
+        for key, value in entry.items():
+            kind, what = _SHAPES.get(str(key), (object, ""))
+            if value is not None and not isinstance(value, kind):
+                raise OverlayError(f"{where}: models.{name}.{key}: {value!r} is not {what}")
     return {str(name): dict(entry or {}) for name, entry in models.items()}
 
 
@@ -160,12 +176,24 @@ def _overlaid(key: str, path: Path, where: str) -> Spec:
             text = text.replace(f"components.schemas.{_schema_named(spec, name)}.x-dashscope-model", f"models.{name}")
         raise OverlayError(f"{where}: {text}") from exc
     except (TypeError, KeyError, AttributeError) as exc:
-        raise OverlayError(f"{where}: a value of the overlay has the wrong type ({exc})") from exc
+        culprit = next((n for n in models if not _builds(load_spec(path).doc, n, models[n])), None)
+        named = f"models.{culprit}: " if culprit else ""
+        raise OverlayError(f"{where}: {named}a value has the wrong type ({exc})") from exc
     for name in models:
+        _check_types(registry.models[name], where, name)
         result = registry.models[name].result_schema
         if result is not None and result not in spec.schemas:
             raise OverlayError(f"{where}: models.{name}.result: {result!r} is not a schema of the spec")
     return spec
+
+
+def _builds(doc: Mapping[str, Any], name: str, entry: Mapping[str, Any]) -> bool:
+    """Whether the overlay entry `name` alone makes a readable registry (to name the entry at fault)."""
+    try:
+        Registry(Spec(apply_overlay(doc, {name: entry})))
+    except (SpecError, TypeError, KeyError, AttributeError):
+        return False
+    return True
 
 
 def _schema_named(spec: Spec, model: str) -> str:
@@ -186,3 +214,47 @@ def overlay_option(value: Any, where: str = "models") -> dict[str, Any] | None:
         raise OverlayError(f"{where}: expected an overlay file path or mapping, got {type(value).__name__}")
     overlaid_spec(models, where=where)  # raises OverlayError on an unknown model or key
     return models
+
+
+# overlay key -> (ModelProfile attribute, the types it may hold)
+_TOP: dict[str, tuple[str, Any]] = {"route": ("route", str), "sync_route": ("sync_route", (str, type(None))),
+                                    "result": ("result_schema", (str, type(None))), "usage": ("usage", Mapping)}
+_PARTS = ("output", "media", "timing", "limits")
+
+
+def _check_types(profile: ModelProfile, where: str, name: str) -> None:
+    """Every value of an overlay model's profile has the type its field declares (the spec's own values are
+    checked by the spec's tests; an overlay's are the user's, and a wrong one must not surface as a 500 later)."""
+    for key, (attribute, kind) in _TOP.items():
+        if not isinstance(getattr(profile, attribute), kind):
+            raise OverlayError(f"{where}: models.{name}.{key}: {getattr(profile, attribute)!r} has the wrong type")
+    for part in _PARTS:
+        value = getattr(profile, part)
+        hints = typing.get_type_hints(type(value), vars(profiles))
+        for f in dataclasses.fields(value):
+            got = getattr(value, f.name)
+            if not _fits(got, hints[f.name]):
+                raise OverlayError(f"{where}: models.{name}.{part}.{f.name}: {got!r} is not a {_shown(hints[f.name])}")
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether `value` is of the (simple) declared type `hint`: unions, Mapping, tuple, list, scalars, Any."""
+    if hint is Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arm) for arm in typing.get_args(hint))
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is type(None):
+        return value is None
+    base = origin or hint
+    if base is Mapping or base is typing.Mapping:
+        return isinstance(value, Mapping)
+    return isinstance(value, base)
+
+
+def _shown(hint: Any) -> str:
+    return hint.__name__ if isinstance(hint, type) else str(hint).replace("typing.", "").replace("collections.abc.", "")
