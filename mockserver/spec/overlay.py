@@ -100,8 +100,7 @@ def _schema_of(schemas: Mapping[str, Any], model: str) -> str | None:
     return None
 
 
-def apply_overlay(doc: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]],
-                  where: str = "overlay") -> dict[str, Any]:
+def apply_overlay(doc: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A copy of the spec document `doc` with the overlay's models in it (`doc` itself is not changed).
 
     `like` always names a model as the spec has it (not as the overlay changes it), so the entries' order does
@@ -115,9 +114,9 @@ def apply_overlay(doc: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]
         base_name = _schema_of(shipped, like)
         if base_name is None:
             if LIKE in entry:
-                raise OverlayError(f"{where}: models.{name}.like: {like!r} is not a model of the spec "
+                raise OverlayError(f"models.{name}.like: {like!r} is not a model of the spec "
                                    "(dashscope-mock models lists them)")
-            raise OverlayError(f"{where}: models.{name} is not a model of the spec: declare it with "
+            raise OverlayError(f"models.{name} is not a model of the spec: declare it with "
                                "`like: <an existing id>` (dashscope-mock models lists them)")
         own = _schema_of(shipped, name)
         if own is not None:  # an existing model changed (or redeclared): it leaves the schema it shared
@@ -159,31 +158,35 @@ def _without(schema: Mapping[str, Any], name: str) -> dict[str, Any]:
 
 
 def overlaid_spec(models: Mapping[str, Mapping[str, Any]], path: Path = SPEC_PATH, where: str = "overlay") -> Spec:
-    """The spec at `path` with the overlay `models` applied and checked as strictly as the spec itself."""
-    key = orjson.dumps(models, option=orjson.OPT_SORT_KEYS).decode()
-    return _overlaid(key, path, where)
+    """The spec at `path` with the overlay `models` applied and checked as strictly as the spec itself; one
+    overlaid spec per (spec, overlay) pair and process."""
+    checked = overlay_models({"models": models}, where)
+    try:
+        return _overlaid(orjson.dumps(checked, option=orjson.OPT_SORT_KEYS).decode(), path)
+    except OverlayError as exc:
+        raise OverlayError(f"{where}: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=8)
-def _overlaid(key: str, path: Path, where: str) -> Spec:
-    models = overlay_models({"models": orjson.loads(key)}, where)
-    spec = Spec(apply_overlay(load_spec(path).doc, models, where), path)
+def _overlaid(key: str, path: Path) -> Spec:
+    models: dict[str, Any] = orjson.loads(key)
+    spec = Spec(apply_overlay(load_spec(path).doc, models), path)
     try:
         registry = Registry(spec)
-    except SpecError as exc:  # a nested key the profiles do not know, or a wrong type: name the entry
+    except SpecError as exc:  # a nested key the profiles do not know, or a wrong value: name the entry
         text = str(exc)
         for name in models:
             text = text.replace(f"components.schemas.{_schema_named(spec, name)}.x-dashscope-model", f"models.{name}")
-        raise OverlayError(f"{where}: {text}") from exc
+        raise OverlayError(text) from exc
     except (TypeError, KeyError, AttributeError) as exc:
         culprit = next((n for n in models if not _builds(load_spec(path).doc, n, models[n])), None)
         named = f"models.{culprit}: " if culprit else ""
-        raise OverlayError(f"{where}: {named}a value has the wrong type ({exc})") from exc
+        raise OverlayError(f"{named}a value has the wrong type ({exc})") from exc
     for name in models:
-        _check_types(registry.models[name], where, name)
+        _check_types(registry.models[name], name)
         result = registry.models[name].result_schema
         if result is not None and result not in spec.schemas:
-            raise OverlayError(f"{where}: models.{name}.result: {result!r} is not a schema of the spec")
+            raise OverlayError(f"models.{name}.result: {result!r} is not a schema of the spec")
     return spec
 
 
@@ -212,7 +215,7 @@ def overlay_option(value: Any, where: str = "models") -> dict[str, Any] | None:
         models = overlay_models(value if set(value) == {"models"} else {"models": value}, where)
     else:
         raise OverlayError(f"{where}: expected an overlay file path or mapping, got {type(value).__name__}")
-    overlaid_spec(models, where=where)  # raises OverlayError on an unknown model or key
+    overlaid_spec(models, where=where)  # raises OverlayError on an unknown model, key or value
     return models
 
 
@@ -222,19 +225,19 @@ _TOP: dict[str, tuple[str, Any]] = {"route": ("route", str), "sync_route": ("syn
 _PARTS = ("output", "media", "timing", "limits")
 
 
-def _check_types(profile: ModelProfile, where: str, name: str) -> None:
+def _check_types(profile: ModelProfile, name: str) -> None:
     """Every value of an overlay model's profile has the type its field declares (the spec's own values are
     checked by the spec's tests; an overlay's are the user's, and a wrong one must not surface as a 500 later)."""
     for key, (attribute, kind) in _TOP.items():
         if not isinstance(getattr(profile, attribute), kind):
-            raise OverlayError(f"{where}: models.{name}.{key}: {getattr(profile, attribute)!r} has the wrong type")
+            raise OverlayError(f"models.{name}.{key}: {getattr(profile, attribute)!r} has the wrong type")
     for part in _PARTS:
         value = getattr(profile, part)
         hints = typing.get_type_hints(type(value), vars(profiles))
         for f in dataclasses.fields(value):
             got = getattr(value, f.name)
             if not _fits(got, hints[f.name]):
-                raise OverlayError(f"{where}: models.{name}.{part}.{f.name}: {got!r} is not a {_shown(hints[f.name])}")
+                raise OverlayError(f"models.{name}.{part}.{f.name}: {got!r} is not a {_shown(hints[f.name])}")
 
 
 def _fits(value: Any, hint: Any) -> bool:
