@@ -21,12 +21,18 @@ def test_the_plugin_imports_nothing_heavy_until_a_fixture_is_used() -> None:
     assert added == ["mockserver", "mockserver.pytest_plugin"]
 
 
-def test_the_package_names_load_on_first_use() -> None:
-    code = ("import sys, mockserver; assert 'mockserver.http.app' not in sys.modules; "
-            "from mockserver import Settings, create_app; from mockserver.pytest_plugin import DashScopeMock; "
-            "print(Settings.__module__, create_app.__module__, DashScopeMock.__module__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["mockserver.settings", "mockserver.http.app", "mockserver.testing.handle"]
+def test_the_package_and_plugin_names_load_on_first_use() -> None:
+    import mockserver
+    import mockserver.pytest_plugin as plugin
+    from mockserver.domain.task import TERMINAL
+    from mockserver.http.app import create_app
+    from mockserver.settings import Settings as Loaded
+    from mockserver.testing.handle import DashScopeMock as Handle
+
+    assert mockserver.Settings is Loaded and mockserver.create_app is create_app
+    assert plugin.DashScopeMock is Handle and plugin.TERMINAL is TERMINAL
+    with pytest.raises(AttributeError):
+        _ = mockserver.nothing_here
 
 
 def test_reset_makes_a_used_twin_look_fresh() -> None:
