@@ -241,3 +241,19 @@ def test_hint_header_is_safe_for_any_model_name() -> None:
                            headers=mock.headers(asynchronous=True))
     assert r.status_code == 400 and "set-cookie" not in r.headers
     assert r.headers["x-mock-hint"].isascii() and "x??Set-Cookie" in r.headers["x-mock-hint"]
+
+
+def test_the_overlaid_document_is_still_valid_openapi_and_shows_the_model() -> None:
+    from openapi_spec_validator import validate
+
+    models = {"wan2.8-t2v": {"like": "wan2.6-t2v"}, "wan2.6-t2v": {"validation": "submit"}}
+    with DashScopeMock(Settings.for_profile("dev", log_requests=False, models=models)) as mock:
+        doc = mock.http.get("/openapi.json").json()
+    validate(doc)  # component names, refs, the discriminator: an overlay keeps the document valid
+    for path in (CREATE, CREATE + "/"):
+        post = doc["paths"][path]["post"]
+        mapping = post["requestBody"]["content"]["application/json"]["schema"]["discriminator"]["mapping"]
+        assert mapping["wan2.8-t2v"] == "#/components/schemas/Wan26T2vRequest__wan2.8-t2v"
+        assert mapping["wan2.6-t2v"] == "#/components/schemas/Wan26T2vRequest__wan2.6-t2v"
+        assert "wan2.8-t2v" in post["x-dashscope-route"]["models"]
+    assert "wan2.8-t2v" not in json.dumps(load_spec().doc["paths"])  # the cached spec itself is untouched

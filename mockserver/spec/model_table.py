@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .overlay import SEPARATOR
 from .profiles import ModelProfile, Registry
 
 COLUMNS = ("model", "route", "family", "mode", "validates", "output", "source")
@@ -11,7 +12,7 @@ COLUMNS = ("model", "route", "family", "mode", "validates", "output", "source")
 
 def family(profile: ModelProfile) -> str:
     """The model's family: the request schema it shares with its siblings (an overlay copy counts as its base's)."""
-    return profile.schema_name.split("@")[0].removesuffix("Request")
+    return profile.schema_name.split(SEPARATOR)[0].removesuffix("Request")
 
 
 def model_row(profile: ModelProfile) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def model_row(profile: ModelProfile) -> dict[str, Any]:
         # validation rejects every one at submit)
         "validates": "submit" if profile.validation == "submit" else "task (deferred)",
         "output": profile.output.kind,
-        "source": "overlay" if "@" in profile.schema_name else "spec",
+        "source": "overlay" if SEPARATOR in profile.schema_name else "spec",
     }
 
 

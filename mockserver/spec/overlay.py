@@ -23,10 +23,11 @@ from typing import Any
 import orjson
 
 from . import profiles
-from .document import SPEC_PATH, Spec, load_spec
+from .document import AIGC_PREFIX, SPEC_PATH, Spec, load_spec
 from .profiles import _MODEL_KEYS, ModelProfile, Registry, SpecError
 
 LIKE = "like"
+SEPARATOR = "__"  # an overlay model's schema is `<its like model's schema>__<id>` (component names allow . - _)
 # every x-dashscope-model key but `names`: the overlay entry's id is the one name its schema serves
 OVERRIDABLE = frozenset(_MODEL_KEYS - {"names"})
 DOCS = "docs/models.md"
@@ -126,13 +127,45 @@ def apply_overlay(doc: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]
         for key, value in entry.items():
             if key != LIKE:
                 ext[key] = _merged(ext.get(key), value)
-        schemas[f"{base_name}@{name}"] = _serving(base, name, ext)
+        schemas[f"{base_name}{SEPARATOR}{name}"] = _serving(base, name, ext)
         body = original.example_body(like)
         if body is not None and not original.examples_for(name):
             examples[f"overlay.{name}"] = {"summary": f"{name} (overlay, like {like})",
                                            "value": {**body, "model": name}}
     components = {**doc.get("components", {}), "schemas": schemas, "examples": examples}
-    return {**doc, "components": components}
+    return {**doc, "components": components, "paths": _paths(doc.get("paths", {}), schemas, models)}
+
+
+def _paths(paths: Mapping[str, Any], schemas: Mapping[str, Any], models: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `paths` whose create operations name the overlay's models (the request body's `oneOf` and
+    discriminator, `x-dashscope-route`), so /openapi.json and /docs show them; copies only what changes."""
+    out = dict(paths)
+    for name in models:
+        schema_name = next(n for n in schemas if n.endswith(f"{SEPARATOR}{name}"))
+        ext = schemas[schema_name]["x-dashscope-model"]
+        ref = f"#/components/schemas/{schema_name}"
+        for route in filter(None, (ext.get("route"), ext.get("sync_route"))):
+            for path in (f"{AIGC_PREFIX}{str(route).strip('/')}", f"{AIGC_PREFIX}{str(route).strip('/')}/"):
+                post: dict[str, Any] = (out.get(path) or {}).get("post") or {}
+                body = _dig(post, "requestBody", "content", "application/json", "schema")
+                if not isinstance(body, Mapping) or not isinstance(body.get("oneOf"), list):
+                    continue  # a route the spec does not document: served, not shown
+                mapping = {**(body.get("discriminator") or {}).get("mapping", {}), name: ref}
+                refs = [r for r in body["oneOf"] if r.get("$ref") != ref] + [{"$ref": ref}]
+                schema = {**body, "oneOf": refs, "discriminator": {**body.get("discriminator", {}), "mapping": mapping}}
+                content = {**post["requestBody"]["content"], "application/json": {
+                    **post["requestBody"]["content"]["application/json"], "schema": schema}}
+                route_ext = dict(post.get("x-dashscope-route") or {})
+                route_ext["models"] = sorted({*route_ext.get("models", ()), name})
+                out[path] = {**out[path], "post": {**post, "x-dashscope-route": route_ext,
+                                                   "requestBody": {**post["requestBody"], "content": content}}}
+    return out
+
+
+def _dig(node: Any, *keys: str) -> Any:
+    for key in keys:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node
 
 
 def _serving(schema: Mapping[str, Any], name: str, ext: Mapping[str, Any]) -> dict[str, Any]:
