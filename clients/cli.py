@@ -2,7 +2,9 @@
 
 Works against the mock or the real API: `--base-url`/`--api-key`/`--workspace`, or DASHSCOPE_BASE_URL
 (DASHSCOPE_HTTP_BASE_URL), DASHSCOPE_API_KEY and DASHSCOPE_WORKSPACE. Each command prints `key: value` lines for
-people, or with `--json` exactly one JSON document on stdout; progress and errors always go to stderr.
+people (`create` only the task id, for `TID=$(...)`), or with `--json` exactly one JSON document on stdout;
+progress and errors always go to stderr, never wrapped. Times shown to people are in UTC+8, the zone the service
+documents and answers in, and say so; `--json` passes the service's values through.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, is_dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,15 +23,17 @@ from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from ._generated import TASK_STATUSES
+from ._generated import MODELS, TASK_STATUSES
 from .client import Client
 from .errors import APIError, ConfigError, DashScopeError, TaskCanceledError, TaskUnknownError
 from .responses import Task, TaskListItem
 
-task_app = typer.Typer(add_completion=False, no_args_is_help=True,
+task_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                        help="Create, wait for and download DashScope tasks (mock or real API).")
 ClientFactory = Callable[[], Client]
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # an error is one line a terminal may wrap, not cut at 80 columns
+ZONE = timezone(timedelta(hours=8))  # the service's documented zone: every time shown to people is in it
+ZONE_LABEL = "UTC+8"
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")]
 
 
@@ -52,7 +56,10 @@ def _print(value: Any, as_json: bool) -> None:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif isinstance(data, Mapping):
         for key, item in data.items():
-            typer.echo(f"{key}: {item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)}")
+            shown = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+            if str(key).endswith("_time") and isinstance(item, str):  # the service's times carry no zone
+                shown = f"{item} ({ZONE_LABEL})"
+            typer.echo(f"{key}: {shown}")
     elif isinstance(data, list):
         for item in data:
             typer.echo(item if isinstance(item, str) else json.dumps(item, ensure_ascii=False))
@@ -127,11 +134,20 @@ def create(
                                                         "file:///path values are uploaded.")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="parameters key=value (repeatable).")] = None,
     scenario: Annotated[str | None, typer.Option(help="X-Mock-Scenario (mock only), e.g. pending*2,succeeded.")] = None,
-    wait: Annotated[bool, typer.Option(help="Wait for the task and show progress.")] = False,
-    validate: Annotated[bool, typer.Option(help="Check the body against the model's schema first.")] = False,
+    route: Annotated[str | None, typer.Option(help="Create route below /api/v1/services/aigc/, for a model the "
+                                                   "client's spec lacks, e.g. video-generation/video-synthesis.")
+                     ] = None,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the task and show progress.")] = False,
+    validate: Annotated[bool, typer.Option("--validate/--no-validate",
+                                           help="Check the body against the model's schema first.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Submit a task; prints its id (with --wait: progress on stderr, then the finished task)."""
+    """Submit a task and print only its id (TID=$(dashscope-mock task create ...)); --json: the whole answer;
+    --wait: progress on stderr, then the finished task."""
+    if route is None and model not in MODELS:
+        raise typer.BadParameter(f"model {model!r} is not in the spec this client knows: give its create route "
+                                 "with --route, e.g. --route video-generation/video-synthesis "
+                                 "(`dashscope-mock models` lists each model's route)")
     inp = {**_json_arg(input, "--input"), **_pairs(set_input, "--in")}
     if prompt is not None:
         inp["prompt"] = prompt
@@ -139,11 +155,14 @@ def create(
     headers = {"X-Mock-Scenario": scenario} if scenario else None
     with _client(ctx) as client:
         try:
-            created = client.create(model, inp, params or None, headers=headers, validate=validate)
+            created = client.create(model, inp, params or None, headers=headers, validate=validate, route=route)
         except DashScopeError as exc:
             raise _fail(exc) from exc
         if not wait:
-            _print(created, as_json)
+            if as_json:
+                _print(created, True)
+            else:
+                typer.echo(created.task_id)
             return
         _err.print(f"created {created.task_id} (request {created.request_id})")
         _wait(client, created.task_id, None, model, as_json)
@@ -249,8 +268,9 @@ def list_cmd(
     if as_json:
         _print(items, True)
         return
-    rows = [("task_id", "model", "status", "created (UTC)")]
-    rows += [(i.task_id, i.model_name, i.status, i.gmt_create.strftime("%Y-%m-%d %H:%M:%S")) for i in items]
+    rows = [("task_id", "model", "status", f"created ({ZONE_LABEL})")]
+    rows += [(i.task_id, i.model_name, i.status, i.gmt_create.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S"))
+             for i in items]
     widths = [max(len(row[c]) for row in rows) for c in range(3)]
     for row in rows:  # plain columns, never cut: a long line wraps in the terminal instead of losing the id
         typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
@@ -260,7 +280,8 @@ def list_cmd(
 def download(
     ctx: typer.Context,
     task_id: Annotated[str, typer.Argument(help="Task id (or a result URL).")],
-    dest: Annotated[Path, typer.Option(help="Folder to save into.")] = Path("."),
+    dest: Annotated[Path, typer.Option(help="Folder to save into (created if missing); each file keeps the "
+                                            "result's own name.", show_default="the current folder")] = Path("."),
     as_json: JsonFlag = False,
 ) -> None:
     """Save a SUCCEEDED task's result files, with a progress bar."""

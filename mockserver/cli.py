@@ -26,10 +26,13 @@ try:  # typer >= 0.2x vendors its own click, older releases use click itself
 except ImportError:  # pragma: no cover
     from click import exceptions as cx  # type: ignore[no-redef,unused-ignore]
 
+from .models_command import HELP as MODELS_HELP
+from .models_command import list_models, models_option
 from .settings import Settings
 from .token_file import TokenFile, write_token_file
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="An offline twin of DashScope's AIGC API.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,  # plain help: no <bool> on flags
+                  help="An offline twin of DashScope's AIGC API.")
 ENV = "DASHSCOPE_MOCK_"
 
 
@@ -248,6 +251,8 @@ def serve(
                                                 envvar=ENV + "REPLAY", file_okay=False, show_default=False)] = None,
     replay_by: Annotated[str, typer.Option(help="A replayed task advances by 'polls' or by virtual 'time'.",
                                            envvar=ENV + "REPLAY_BY")] = "polls",
+    models: Annotated[Path | None, typer.Option(help=MODELS_HELP, envvar=ENV + "MODELS", exists=True, dir_okay=False,
+                                                readable=True, callback=models_option)] = None,
 ) -> None:
     """Serve the mock. Point the official SDK at it with DASHSCOPE_HTTP_BASE_URL."""
     from .store import StoreUnavailable, is_shared
@@ -282,7 +287,8 @@ def serve(
                                         admin_token=admin_token, limits=limits,
                                         result_host=public_url or base, upload_host=public_url,
                                         message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet,
-                                        upload_cap_mb=upload_cap_mb, secret=_read_secret(secret_file))
+                                        upload_cap_mb=upload_cap_mb, secret=_read_secret(secret_file),
+                                        models=models)
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
         served: Any = application
@@ -403,6 +409,16 @@ def cassette_scenarios(
         typer.echo(scenarios_yaml(directory), nl=False)
     except CassetteError as exc:
         raise cx.BadParameter(str(exc), param_hint="'DIRECTORY'") from exc
+
+
+@app.command("models")
+def models_cmd(
+    models: Annotated[Path | None, typer.Option(help=MODELS_HELP, envvar=ENV + "MODELS", exists=True,
+                                                dir_okay=False, readable=True, callback=models_option)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON list on stdout.")] = False,
+) -> None:
+    """List every model the twin serves: route, family, sync/async, where it validates, output, source."""
+    list_models(models, as_json)
 
 
 def _run(application: Any, sock: socket.socket) -> None:

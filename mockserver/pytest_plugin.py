@@ -11,24 +11,26 @@ Every test gets a fresh twin (its own clock, tasks, scenarios and journal). One 
 fixture, and the server behind it starts on the first connection, so tests that only use the in-process
 transports never start one. Configure a test with `@pytest.mark.dashscope_mock(profile="faithful", ...)`;
 `scenarios=[...]` queues scenarios before the test, and a scenario the test queued (by the marker or the handle)
-that no create took fails the test at teardown, unless the marker says `allow_unused_scenarios=True`.
-The handle and its pieces live in `mockserver.testing`; this module holds only the marker and the fixtures.
+that no create took fails the test at teardown, unless the marker says `allow_unused_scenarios=True`;
+`models=` adds a model overlay (docs/models.md). `dashscope_mock_shared` is the same handle on one twin per
+process, reset before each test (docs/fixture.md).
+
+This module imports nothing but pytest until a test asks for a fixture (installing the package must not slow
+down a run that does not use it; bench/fixture.py measures it): the fixtures' work is in
+`mockserver.testing.fixtures`, the handle and its pieces in `mockserver.testing`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator, Iterator
-from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .capture.modes import Modes
-from .domain.task import TERMINAL
-from .settings import Settings
-from .testing import DashScopeMock, LazySocketServer, Poll, WireRecord
-
-_CALL_FAILED = pytest.StashKey[bool]()
+if TYPE_CHECKING:
+    from .domain.task import TERMINAL
+    from .testing import DashScopeMock, LazySocketServer, Poll, WireRecord
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,10 +38,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "dashscope_mock(profile='dev', api_key=None, sdk_sleep='virtual', scenarios=[], "
-        "allow_unused_scenarios=False, block_network=False, allow_hosts=[], replay=None, **settings): configure the "
-        "dashscope_mock fixture for this test (any mockserver Settings field, e.g. frozen=True, time_scale=10; "
-        "scenarios as POST /__mock/scenarios bodies; replay: a cassette directory, relative to the test file; "
-        "replay_by: polls or time)")
+        "allow_unused_scenarios=False, models=None, block_network=False, allow_hosts=[], replay=None, "
+        "replay_by='polls', **settings): configure the dashscope_mock fixture for this test (any mockserver Settings "
+        "field, e.g. frozen=True, time_scale=10; scenarios as POST /__mock/scenarios bodies; models: a model overlay "
+        "file or mapping, docs/models.md; block_network: refuse every other non-loopback connection, "
+        "docs/interception.md; replay: a cassette directory relative to the test file, docs/capture.md)")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -47,73 +50,61 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Note on the item whether its call phase failed (the fixture reports unused scenarios only if not)."""
     report: pytest.TestReport = yield
-    if report.when == "call" and report.failed:
-        item.stash[_CALL_FAILED] = True
+    # no fixture module loaded: no test asked for a fixture, nothing to note
+    if report.when == "call" and report.failed and "mockserver.testing.fixtures" in sys.modules:
+        from .testing.fixtures import CALL_FAILED
+
+        item.stash[CALL_FAILED] = True
     return report
-
-
-def _worker_id(config: pytest.Config) -> str:
-    workerinput = getattr(config, "workerinput", None)
-    if isinstance(workerinput, dict) and workerinput.get("workerid"):
-        return str(workerinput["workerid"])
-    return "main"
 
 
 @pytest.fixture(scope="session")
 def dashscope_mock_socket() -> Iterator[LazySocketServer]:
     """The loopback socket shared by this process's tests (one per xdist worker)."""
-    server = LazySocketServer()
-    try:
-        yield server
-    finally:
-        server.close()
-    if server.error is not None:
-        raise RuntimeError("the dashscope mock server failed") from server.error
+    from .testing.fixtures import socket_server
+
+    yield from socket_server()
 
 
 @pytest.fixture
 def dashscope_mock(request: pytest.FixtureRequest, dashscope_mock_socket: LazySocketServer) -> Iterator[DashScopeMock]:
     """A fresh DashScope twin for this test, with the environment and the official SDK pointed at it."""
-    options: dict[str, Any] = {}
-    for marker in reversed(list(request.node.iter_markers("dashscope_mock"))):
-        options.update(marker.kwargs)
-    worker = _worker_id(request.config)
-    api_key = str(options.pop("api_key", None) or f"sk-mock-{worker}")
-    sdk_sleep = str(options.pop("sdk_sleep", "virtual"))
-    scenarios = list(options.pop("scenarios", None) or [])
-    allow_unused = bool(options.pop("allow_unused_scenarios", False))
-    block_network, allow_hosts = bool(options.pop("block_network", False)), options.pop("allow_hosts", ())
-    replay = options.pop("replay", None)  # a cassette directory, relative to the test's file
-    by = str(options.pop("replay_by", "polls"))
-    modes = Modes(replay=request.path.parent / str(replay), replay_by=by) if replay else None
-    if sdk_sleep not in ("virtual", "real"):
-        raise pytest.UsageError(f"dashscope_mock(sdk_sleep={sdk_sleep!r}): use 'virtual' or 'real'")
-    settings = Settings.for_profile(str(options.pop("profile", "dev")), **options)
-    if settings.result_host is None:
-        settings = replace(settings, result_host=dashscope_mock_socket.url)
-    try:
-        mock = DashScopeMock(settings, api_key, worker, dashscope_mock_socket, sdk_sleep, modes=modes)
-    except ValueError as exc:  # a cassette that cannot be replayed (missing, empty), a bad replay_by
-        raise pytest.UsageError(f"dashscope_mock(replay={replay!r}): {exc}") from None
-    mock.activate()
-    interception = None
-    try:
-        from .ingress.intercept import intercept  # DashScope's hosts reach this twin only (docs/interception.md)
+    from .testing.fixtures import fresh_mock
 
-        interception = intercept(mock, request.config, block_network=block_network, allow_hosts=allow_hosts)
-        if scenarios:
-            mock.queue_scenarios(scenarios)  # a ScenarioError here names the bad code or model
-        yield mock
-        unused = [] if allow_unused or request.node.stash.get(_CALL_FAILED, False) else mock.unused_scenarios()
-    finally:
-        if interception is not None:
-            interception.uninstall()
-        mock.close()
-    if unused:
-        pytest.fail(f"dashscope_mock: {len(unused)} queued scenario(s) never used (no create matched): "
-                    + "; ".join(f"{u['scenario']!r} model={u['model']}" for u in unused)
-                    + ". Mark the test dashscope_mock(allow_unused_scenarios=True) if that is expected.",
-                    pytrace=False)
+    yield from fresh_mock(request, dashscope_mock_socket)
+
+
+@pytest.fixture(scope="session")
+def dashscope_mock_session(pytestconfig: pytest.Config,
+                           dashscope_mock_socket: LazySocketServer) -> Iterator[DashScopeMock]:
+    """One twin for this process's whole session (dev profile), not reset: tests use `dashscope_mock_shared`."""
+    from .testing.fixtures import session_mock
+
+    yield from session_mock(pytestconfig, dashscope_mock_socket)
+
+
+@pytest.fixture
+def dashscope_mock_shared(request: pytest.FixtureRequest,
+                          dashscope_mock_session: DashScopeMock) -> Iterator[DashScopeMock]:
+    """The session's twin reset for this test (a fresh twin's state, at a fraction of the cost), with the
+    environment and the official SDK pointed at it; the marker may say only `scenarios=`, `allow_unused_scenarios=`."""
+    from .testing.fixtures import shared_mock
+
+    yield from shared_mock(request, dashscope_mock_session)
+
+
+def __getattr__(name: str) -> Any:
+    # the harness's names, for `from mockserver.pytest_plugin import DashScopeMock`, loaded on first use
+    if name == "TERMINAL":
+        from .domain.task import TERMINAL
+
+        return TERMINAL
+    if name in ("DashScopeMock", "LazySocketServer", "Poll", "WireRecord"):
+        from .testing import DashScopeMock, LazySocketServer, Poll, WireRecord
+
+        return {"DashScopeMock": DashScopeMock, "LazySocketServer": LazySocketServer, "Poll": Poll,
+                "WireRecord": WireRecord}[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["TERMINAL", "DashScopeMock", "LazySocketServer", "Poll", "WireRecord"]

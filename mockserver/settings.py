@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ class Settings:
     keys_file: Path | None = None
     store: str = "memory"
     spec_path: Path = SPEC_PATH
+    # a model overlay's `models:` mapping (spec/overlay.py): --models, DASHSCOPE_MOCK_MODELS, the marker's models=
+    models: Mapping[str, Any] | None = None
     admin_token: str | None = None
     result_host: str | None = None  # host of result URLs; None = the mock itself
     upload_host: str | None = None  # root of the upload policy's upload_host; None = the URL the client called

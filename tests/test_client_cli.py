@@ -54,7 +54,7 @@ def test_wait_exit_codes_and_cancel(mock: DashScopeMock) -> None:
     failed = json.loads(result.stdout)  # the FAILED task is still the one document on stdout
     assert (failed["status"], failed["code"]) == ("FAILED", "DataInspectionFailed")
     code, out = invoke(mock, "create", "wan2.2-t2v-plus", "--prompt", "x", "--scenario", "pending:60s,succeeded")
-    pending = out.split("task_id: ")[1].split()[0]
+    pending = out.strip()  # create prints only the id
     assert invoke(mock, "cancel", pending)[0] == 0
     code, out = invoke(mock, "cancel", pending)
     assert code == 1 and "UnsupportedOperation" in out

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from ..settings import Settings
 from ..spec.catalog import ErrorCatalog
 from ..spec.document import Spec, load_spec
-from ..spec.profiles import Registry
+from ..spec.overlay import overlaid_spec
+from ..spec.profiles import Registry, registry_for
 from ..store import StoreUnavailable, new_secret, no_refresh, no_settle, open_state
 from ..store.base import TaskStore
 from .accounts import KeyBook
@@ -90,8 +91,8 @@ def start_epoch(store: TaskStore) -> int:
 
 def build_state(settings: Settings) -> Twin:
     """Wire spec -> registry -> store backends -> task book for `settings`."""
-    spec = load_spec(settings.spec_path)
-    registry = Registry(spec)
+    spec = overlaid_spec(settings.models, settings.spec_path) if settings.models else load_spec(settings.spec_path)
+    registry = registry_for(spec)
     catalog = ErrorCatalog.from_spec(spec.doc)
     shared = open_state(settings, catalog, registry.models)
     clock = shared.clock

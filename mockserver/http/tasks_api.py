@@ -20,6 +20,7 @@ from ..domain.state import Twin
 from ..spec.profiles import ModelProfile
 from ..wire.render import Renderer, detect_answer
 from .guard import Reply, Seen
+from .model_hint import UnknownModel
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class TasksApi:
         self.rates = twin.rates
         self.inputs = twin.inputs
         self.renderer = renderer
+        self.unknown_model = UnknownModel(twin)
 
     def caller(self, call: Call) -> Caller:
         """Authenticate the call (401/400/403 per account state)."""
@@ -85,7 +87,7 @@ class TasksApi:
             raise self.catalog.error("BadRequest.EmptyModel")
         profile = self.registry.model(model) if isinstance(model, str) else None
         if profile is None:
-            raise self.catalog.error("InvalidParameter", like="Model not exist")
+            raise self.unknown_model.error(str(model))
         if route.path not in (profile.route, profile.sync_route):
             # docs/behaviour.md §1.2: a model posted to another family's route is 403, not 404
             raise self.catalog.error("AccessDenied", like="asynchronous calls" if is_async else "synchronous calls")

@@ -17,6 +17,7 @@ from ..spec.hosts import ServiceHosts
 from ..wire import oss
 from .guard import Reply, Seen
 from .multipart import Form, FormError, read_form
+from .model_hint import UnknownModel
 
 _FORM_OVERHEAD = 1 << 20  # multipart fields besides the file, in bytes
 
@@ -42,6 +43,7 @@ class UploadsApi:
     def __init__(self, twin: Twin, hosts: ServiceHosts | None = None) -> None:
         self.twin = twin
         self.hosts = hosts or ServiceHosts()
+        self.unknown_model = UnknownModel(twin)
 
     async def get_policy(self, request: Request, seen: Seen, request_id: str) -> Reply:
         """GET /api/v1/uploads?action=getPolicy&model=M: the signed upload policy, under `data` (§4.1)."""
@@ -53,7 +55,7 @@ class UploadsApi:
         model = request.query_params.get("model") or ""
         seen.model = model or None
         if twin.registry.model(model) is None:
-            raise twin.catalog.error("InvalidParameter", like="Model not exist")
+            raise self.unknown_model.error(model)
         # 100 QPS per (account, model), not adjustable (docs/behaviour.md §4.2)
         if twin.settings.limits and not twin.rates.allow(("upload", caller.account, model), 100):
             raise twin.catalog.error("Throttling.RateQuota")

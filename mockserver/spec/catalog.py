@@ -7,6 +7,7 @@ raises KeyError (the tests catch it), never a silent fallback.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,26 @@ def fill(template: str, values: tuple[str, ...]) -> str:
     return template
 
 
+class _Identity:
+    """A spec document as a cache key: by identity (documents are plain dicts, never edited once loaded)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.doc = doc
+
+    def __hash__(self) -> int:
+        return id(self.doc)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Identity) and other.doc is self.doc
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog_of(key: _Identity) -> ErrorCatalog:
+    return ErrorCatalog.build(key.doc)
+
+
 class ErrorCatalog:
     """Look up documented codes and messages; every error the mock raises goes through here."""
 
@@ -67,6 +88,11 @@ class ErrorCatalog:
     @classmethod
     def from_spec(cls, doc: Mapping[str, Any]) -> ErrorCatalog:
         """The catalogue of a spec document (`x-dashscope-errors`, `x-dashscope-doc-link`, `x-oss-errors`)."""
+        return _catalog_of(_Identity(doc))
+
+    @classmethod
+    def build(cls, doc: Mapping[str, Any]) -> ErrorCatalog:
+        """A new catalogue of a spec document (from_spec keeps one per document)."""
         return cls(doc.get("x-dashscope-errors", {}), str(doc.get("x-dashscope-doc-link", {}).get("suffix", "")),
                    doc.get("x-oss-errors", {}))
 

@@ -8,6 +8,7 @@ each key.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -272,3 +273,9 @@ class Registry:
     def route(self, path: str) -> Route | None:
         """The route at `path` (below /api/v1/services/aigc/, slashes stripped)."""
         return self.routes.get(path.strip("/"))
+
+
+@functools.lru_cache(maxsize=8)
+def registry_for(spec: Spec) -> Registry:
+    """The registry of `spec`, built once per spec (a fresh twin per test reuses it; nothing changes a registry)."""
+    return Registry(spec)

@@ -321,12 +321,29 @@ class DashScopeMock:
         clock = self.twin.clock if self.sdk_sleep == "virtual" else None
         self._patches.append(point_sdk(self.base_url, self.api_key, clock))
 
-    def close(self) -> None:
-        """Undo `activate` and close the transports and clients this handle made (idempotent)."""
+    def deactivate(self) -> None:
+        """Undo `activate`: the socket no longer routes here, the environment and the SDK are as they were."""
         if self.socket is not None and self.socket.board.target is self.app:
             self.socket.board.target = None
         while self._patches:
             self._patches.pop().undo()
+
+    def reset(self) -> None:
+        """Make a reused twin like a fresh one: no tasks, journal, scenarios, rate windows, download marks or
+        recorded requests; faults and the clock's scale and freeze as the settings say (the clock never rewinds;
+        keys and uploaded files stay)."""
+        from ..domain.faults import FaultPlan
+
+        twin = self.twin
+        twin.reset()
+        twin.faults.configure(FaultPlan.from_dict(self.settings.faults) if self.settings.faults else FaultPlan())
+        twin.clock.update(freeze=self.settings.frozen, scale=self.settings.time_scale)
+        self.requests.clear()
+        self._queued.clear()
+
+    def close(self) -> None:
+        """Undo `activate` and close the transports and clients this handle made (idempotent)."""
+        self.deactivate()
         for closer in reversed(self._closers):
             closer.close()
         self._closers.clear()
