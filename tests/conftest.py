@@ -11,8 +11,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+# Imported here, before any in-process pytester run: pytester restores sys.modules after its inner session, so a
+# module first imported inside one would be imported a second time later, and objects made by a compiled
+# extension (cryptography's certificate names) would no longer be instances of the re-imported classes, nor would
+# httpx (which imports httpcore lazily) map a re-imported httpcore's errors to its own.
+import httpcore  # noqa: F401
 import pytest
 
+import mockserver.ingress.intercept
+import mockserver.testing.fixtures  # noqa: F401
 from mockserver import Settings
 from mockserver.domain.files import scratch_dir
 from mockserver.testing import DashScopeMock

@@ -33,7 +33,9 @@ def test_memory_expiry_touches_only_the_expired_tasks() -> None:
         assert store.expire(float(step * 1_000)) == 1_000
         total += store.work
     assert len(store) == 0 and store.accounts() == []
-    assert total <= 3 * N  # each task popped once, plus cuts of at most as many entries as expired before them
+    # each task popped once from the expiry heap and once from the board's insertion order, plus cuts of at most
+    # as many entries as expired before them
+    assert total <= 4 * N
     assert list(listing) == []  # the listing ends cleanly: what it had not reached has expired
 
 

@@ -16,8 +16,8 @@ from ..spec.catalog import OssError
 from ..spec.hosts import ServiceHosts
 from ..wire import oss
 from .guard import Reply, Seen
-from .multipart import Form, FormError, read_form
 from .model_hint import UnknownModel
+from .multipart import Form, FormError, read_form
 
 _FORM_OVERHEAD = 1 << 20  # multipart fields besides the file, in bytes
 

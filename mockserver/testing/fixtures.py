@@ -16,7 +16,8 @@ from .handle import DashScopeMock
 from .runner import LazySocketServer
 
 CALL_FAILED = pytest.StashKey[bool]()  # the test's call phase failed (set by the plugin's makereport hook)
-SHARED_KEYS = frozenset({"scenarios", "allow_unused_scenarios", "block_network", "allow_hosts"})  # what a marker may say to the shared twin
+# what a marker may say to the shared twin
+SHARED_KEYS = frozenset({"scenarios", "allow_unused_scenarios", "block_network", "allow_hosts"})
 
 
 _frozen: list[bool] = []
