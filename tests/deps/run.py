@@ -7,6 +7,7 @@ The test tools (pytest, pytest-xdist, hypothesis) are pinned from constraints.tx
 publish move.
 
     python -m tests.deps.run [--resolution lowest-direct --resolution highest] [--write-docs] [-- PYTEST ARGS]
+    python -m tests.deps.run --table-only      # only rewrite the docs table from the last runs
 
 uv reads the same package indexes pip is configured with (`pip config list`: index-url, extra-index-url,
 find-links), and considers every index for every package, as pip does. `--write-docs` rewrites the table of
@@ -177,11 +178,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resolution", action="append", choices=RESOLUTIONS)
     parser.add_argument("--write-docs", action="store_true", help="rewrite the table in docs/dependencies.md")
+    parser.add_argument("--table-only", action="store_true", help="only rewrite the docs table from the last runs")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     args = parser.parse_args()
-    for resolution in args.resolution or RESOLUTIONS:
+    for resolution in [] if args.table_only else args.resolution or RESOLUTIONS:
         resolve_and_test(resolution, args.pytest_args)
-    if args.write_docs:
+    if args.write_docs or args.table_only:
         write_docs()
 
 
