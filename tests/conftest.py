@@ -23,8 +23,8 @@ STORES = ("memory", "sqlite", "redis")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "system_package(name): the test needs a system package "
-                                       "(tests/system_packages.py): skipped without it, failed with REQUIRE_SYSTEM_DEPS=1")
+    config.addinivalue_line("markers", "system_package(name): the test needs a system package (tests/"
+                                       "system_packages.py): skipped without it, failed with REQUIRE_SYSTEM_DEPS=1")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -119,7 +119,8 @@ def twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A `dashscope-mock serve --profile dev` for the examples; yields its host:port."""
     port = free_port()
     log = tmp_path_factory.mktemp("docs-twin") / "serve.log"
-    argv = [str(BIN / "dashscope-mock"), "serve", "--port", str(port), "--profile", "dev", "--quiet"]
+    argv = [str(BIN / "dashscope-mock"), "serve", "--port", str(port), "--profile", "dev", "--quiet",
+            "--time-scale", "100"]  # the SDK and the client poll in real time: let tasks finish in milliseconds
     with served(argv, f"http://127.0.0.1:{port}", log, env=clean_env()):
         yield f"127.0.0.1:{port}"
 
@@ -139,7 +140,7 @@ def test_the_examples_are_found(tmp_path: Path) -> None:
                     "```yaml\na: 1\n```\n```text\n$ ls\n```\n  ```python\n  def test_x():\n      pass\n  ```\n")
     found = examples_in(page)
     assert [(e.kind, e.line, e.skip) for e in found] == [("python", 2, None), ("shell", 6, "needs docker"),
-                                                         ("pytest", 14, None)]
+                                                         ("pytest", 15, None)]
     assert found[2].code == "def test_x():\n    pass\n"
     assert SCRIPTS and TESTS, "README.md and docs/ have runnable examples"
 

@@ -31,7 +31,7 @@ def test_a_missing_package_skips_with_the_package_and_how_to_install_it(
 def test_a_missing_package_fails_when_packages_are_required(
         absent: str, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("REQUIRE_SYSTEM_DEPS", value)
-    with pytest.raises(pytest.fail.Exception, match="no-such-package is not installed.*REQUIRE_SYSTEM_DEPS"):
+    with pytest.raises(pytest.fail.Exception, match=r"no-such-package is not installed.*REQUIRE_SYSTEM_DEPS"):
         system_packages.require(absent)
 
 

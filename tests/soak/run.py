@@ -1,6 +1,6 @@
 """`make soak`: kill -9 under concurrent load, restart, and count what was lost; a hostile-input fuzz; slow clients.
 
-Not part of `make test` (about two minutes). Prints a table of figures (the README's "Reliability" section).
+Not part of `make test` (about two minutes). Prints a table of figures (docs/performance.md, "Reliability").
 
     python -m tests.soak.run [--rounds 3] [--seconds 4] [--threads 8]
 
