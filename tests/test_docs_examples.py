@@ -16,6 +16,7 @@ Conventions for whoever writes a page (docs/contributing.md, "Examples in the do
 - Examples address that twin as `127.0.0.1:8089` or `localhost:8089` (where `make serve` listens); the test
   rewrites those to the served twin's port.
 - The directory holds `cat.png` (a 1280x720 photo-like PNG), for examples that upload a local image.
+- A block whose code is the same as an earlier one's (the README repeats a few) runs once, as the first.
 - A block that cannot run here (it needs a real DashScope key, docker, or a server that runs until stopped) is
   preceded by a line `<!-- example: skip REASON -->`; it is reported as skipped with REASON.
 """
@@ -89,9 +90,14 @@ def examples_in(path: Path) -> list[Example]:
     return found
 
 
+def first_of_each(examples: list[Example]) -> list[Example]:
+    """One example per distinct code (the README repeats a few of the pages' examples): the first place shown."""
+    return list({(e.kind, e.code): e for e in reversed(examples)}.values())[::-1]
+
+
 EXAMPLES = [example for page in pages() for example in examples_in(page)]
-SCRIPTS = [e for e in EXAMPLES if e.kind != "pytest" and e.skip is None]
-TESTS = [e for e in EXAMPLES if e.kind == "pytest" and e.skip is None]
+SCRIPTS = first_of_each([e for e in EXAMPLES if e.kind != "pytest" and e.skip is None])
+TESTS = first_of_each([e for e in EXAMPLES if e.kind == "pytest" and e.skip is None])
 SKIPPED = [e for e in EXAMPLES if e.skip is not None]
 
 
