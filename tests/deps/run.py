@@ -35,6 +35,8 @@ RESOLUTIONS = ("lowest-direct", "highest")
 TOOLS = ("pytest", "pytest-xdist", "hypothesis")  # what the chosen tests need beyond the package itself
 TESTS = (
     "tests/test_cli_serve.py",
+    "tests/test_cli_help.py",
+    "tests/test_client_cli.py",
     "tests/test_uploads.py",
     "tests/test_plugin.py",
     "tests/test_sdk_aio.py",
