@@ -16,6 +16,7 @@ Conventions for whoever writes a page (docs/contributing.md, "Examples in the do
 - Examples address that twin as `127.0.0.1:8089` or `localhost:8089` (where `make serve` listens); the test
   rewrites those to the served twin's port.
 - The directory holds `cat.png` (a 1280x720 photo-like PNG), for examples that upload a local image.
+- ```yaml and ```toml blocks are not run, but each must parse (a compose file or a workflow cannot run here).
 - A block whose code is the same as an earlier one's (the README repeats a few) runs once, as the first.
 - A block that cannot run here (it needs a real DashScope key, docker, or a server that runs until stopped) is
   preceded by a line `<!-- example: skip REASON -->`; it is reported as skipped with REASON.
@@ -185,6 +186,26 @@ def test_pytest_examples_pass(tmp_path: Path) -> None:
     bad = [f"{names[m].id}: {o or 'no tests collected'}" for m, o in outcomes.items()
            if m in names and (not o or any(x != "passed" for x in o))]
     assert not bad, "documented tests that did not pass:\n" + "\n".join(bad) + f"\n\n{done.stdout[-6000:]}"
+
+
+def test_yaml_and_toml_blocks_parse() -> None:
+    import tomllib
+
+    import yaml
+
+    broken = []
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            lang, body = match.group("lang").lower(), match.group("body")
+            try:
+                if lang in ("yaml", "yml"):
+                    yaml.safe_load(body)
+                elif lang == "toml":
+                    tomllib.loads(body)
+            except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+                broken.append(f"{page.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}: {error}")
+    assert not broken, "blocks that do not parse:\n" + "\n".join(broken)
 
 
 @pytest.mark.parametrize("example", SKIPPED, ids=lambda e: e.id)
