@@ -4,7 +4,8 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: serve test redis-server nodejs lint typecheck bench soak contracts schemathesis-long lock clean
+.PHONY: serve test redis-server system-deps check-system-deps test-deps docs lint typecheck bench soak contracts \
+	schemathesis-long lock clean
 
 # pyproject.toml holds compatible ranges; constraints.txt the exact set every venv here (and CI) installs.
 $(STAMP): pyproject.toml constraints.txt
@@ -28,30 +29,44 @@ lock:
 serve: $(STAMP)
 	$(BIN)/dashscope-mock serve --profile dev
 
-# the Redis tests need a real redis-server (Debian's package); without one they fail, never skip
+# the Redis tests need a real redis-server (Debian's package); `make bench` installs it here when missing
 REDIS_SERVER := $(shell command -v redis-server 2>/dev/null)
 redis-server:
 ifeq ($(REDIS_SERVER),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
 endif
 
-# the interception tests drive curl and Node's fetch (tests/test_ingress_*.py); Debian's packages when missing
-NODE_AND_CURL := $(shell command -v node >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && echo yes)
-nodejs:
-ifeq ($(NODE_AND_CURL),)
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs curl
-endif
-
-# the board's browser test drives Debian's Chromium (Playwright with executable_path; no browser download)
+# System packages some suites need, as Debian-package:executable pairs (tests/system_packages.py knows the same):
+# redis-server for the Redis store, Chromium for the board's browser test (Playwright with executable_path; no
+# browser download), Node and curl for the interception tests (tests/test_ingress_*.py). `make test` installs the
+# missing ones only as root with CI set (.ci/run); anyone else runs
+# without them and those tests are skipped, each naming its package. REQUIRE_SYSTEM_DEPS=1 turns the skips into
+# failures.
 CHROMIUM ?= /usr/bin/chromium
-$(CHROMIUM):
-	command -v apt-get >/dev/null && (apt-get update -q && apt-get install -y -q chromium) \
-		|| echo "no apt-get: install Chromium yourself (CHROMIUM=/path); the browser test is skipped without it"
+SYSTEM_PACKAGES := redis-server:redis-server chromium:$(CHROMIUM) nodejs:node curl:curl
+missing_packages = $(foreach p,$(SYSTEM_PACKAGES),$(if $(shell command -v $(word 2,$(subst :, ,$(p))) 2>/dev/null),,$(word 1,$(subst :, ,$(p)))))
 
-test: $(STAMP) redis-server nodejs $(CHROMIUM)
+system-deps:
+	@M="$(strip $(missing_packages))"; [ -z "$$M" ] || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$M; }
+
+check-system-deps:
+	@M="$(strip $(missing_packages))"; [ -z "$$M" ] || { echo "missing system packages: $$M (make system-deps as root)"; exit 1; }
+
+TEST_SYSTEM_DEPS := $(if $(and $(CI),$(filter 0,$(shell id -u))),system-deps)
+
+test: $(STAMP) $(TEST_SYSTEM_DEPS)
 	$(BIN)/ruff check mockserver clients contracts tests bench openapi
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 tests contracts
+
+# The published ranges at both ends: lowest-direct and highest resolutions, each in a venv under build/deps (~3 min)
+test-deps: $(STAMP)
+	$(BIN)/python -m tests.deps.run
+
+# The documentation site into build/site (make test checks it with tests/test_docs_site.py)
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check mockserver clients contracts tests bench openapi

@@ -13,7 +13,7 @@
 | RSS with 1,000,000 tasks in the memory store | RSS of the empty mock |
 | spec load + compile of every validator | reported |
 
-`serve` runs as the README starts it (default flags, request log on, stderr to a file as CI would keep it); the
+`serve` runs as the docs start it (default flags, request log on, stderr to a file as CI would keep it); the
 bare app runs under one uvicorn worker (uvloop, httptools). BENCH_ONLY=http,startup,... runs a subset.
 """
 

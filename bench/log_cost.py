@@ -119,7 +119,7 @@ def _writes(pid: int) -> int:
 
 
 class Served:
-    """`dashscope-mock serve` as the README starts it (stderr, the request log, to a file), optionally under
+    """`dashscope-mock serve` as the docs start it (stderr, the request log, to a file), optionally under
     callgrind with its instrumentation off until `instrument()`."""
 
     def __init__(self, folder: Path, name: str, flags: tuple[str, ...], callgrind: bool) -> None:

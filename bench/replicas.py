@@ -49,7 +49,7 @@ def cores() -> str:
 
 
 class Redis:
-    """A redis-server on a free port with a throwaway data dir (AOF on, as the README recommends)."""
+    """A redis-server on a free port with a throwaway data dir (AOF on, as docs/replicas.md recommends)."""
 
     def __init__(self) -> None:
         binary = shutil.which("redis-server")

@@ -24,10 +24,21 @@ from mockserver import Settings
 from mockserver.domain.files import scratch_dir
 from mockserver.testing import DashScopeMock
 
+from . import system_packages
 from .redis_server import RedisServer
 
 MakeMock = Callable[..., DashScopeMock]
 STORES = ("memory", "sqlite", "redis")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "system_package(name): the test needs a system package (tests/"
+                                       "system_packages.py): skipped without it, failed with REQUIRE_SYSTEM_DEPS=1")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("system_package"):
+        system_packages.require(*mark.args)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -38,6 +49,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """A redis-server of this test process (started on first use, stopped at the end)."""
+    system_packages.require("redis-server")
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()

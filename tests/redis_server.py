@@ -18,8 +18,8 @@ class RedisServer:
 
     def __init__(self, data_dir: Path, *extra: str, persistent: bool = True) -> None:
         binary = shutil.which("redis-server")
-        if binary is None:  # make test installs it (Makefile): a missing server is a failure, never a skip
-            raise RuntimeError("redis-server is not installed: run `make test` (it installs the Debian package)")
+        if binary is None:  # the fixtures ask tests/system_packages.py first, which skips (or fails in CI)
+            raise RuntimeError("redis-server is not installed (tests/system_packages.py says how to install it)")
         self.binary = binary
         self.dir = data_dir
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -86,7 +86,7 @@ def test_seed_makes_ids_timings_and_urls_reproducible(make_mock) -> None:
     url_a, url_b = out_a.pop("video_url"), out_b.pop("video_url")
     assert out_a == out_b
     # the URL's path and expiry repeat; its signature does not: it is keyed by a random per-store secret,
-    # never by the seed, so knowing the seed does not let anyone sign URLs (README "Reliability")
+    # never by the seed, so knowing the seed does not let anyone sign URLs (docs/performance.md, "Reliability")
     assert url_a.split("&Signature=")[0] == url_b.split("&Signature=")[0]
     assert url_a.split("&Signature=")[1] != url_b.split("&Signature=")[1]
     unseeded = make_mock(start_time=1_800_000_000.0).task_id("wan2.6-t2v")

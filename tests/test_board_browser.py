@@ -22,8 +22,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MODEL = "wan2.2-t2v-plus"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Chromium is not installed (make test installs Debian's chromium)")
+pytestmark = pytest.mark.system_package("chromium")  # skipped without it (failed in CI): tests/system_packages.py
 
 
 @pytest.fixture(scope="module")

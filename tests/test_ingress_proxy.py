@@ -90,6 +90,7 @@ def test_the_banner_names_the_proxy_and_the_ca_variables(twin: Twin) -> None:
         assert line in text
 
 
+@pytest.mark.system_package("curl")  # skipped without it (failed in CI): tests/system_packages.py
 def test_curl_through_the_proxy(twin: Twin, tmp_path: Path) -> None:
     env = _env(HTTPS_PROXY=twin.proxy, CURL_CA_BUNDLE=str(twin.ca.bundle_path))
 

@@ -100,14 +100,14 @@ def test_marker_scenarios_and_the_unused_check(pytester: pytest.Pytester) -> Non
     assert "teardown of test_failing_test_reports_only_its_own_failure" not in out
 
 
-def test_the_readme_scenarios_file_loads(mock: DashScopeMock) -> None:
+def test_the_documented_scenarios_file_loads(mock: DashScopeMock) -> None:
     import re
     from pathlib import Path
 
     import yaml
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```yaml\n# scenarios.yaml\n(.*?)```", readme, re.S)
-    assert block is not None, "the README shows a scenarios file"
+    page = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n# scenarios.yaml\n(.*?)```", page, re.S)
+    assert block is not None, "docs/scenarios.md shows a scenarios file"
     views = mock.queue_scenarios(yaml.safe_load(block.group(1)))
     assert len(views) == 3 and views[1]["api_key"] == "sk-***"

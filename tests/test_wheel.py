@@ -17,8 +17,10 @@ import re
 import resource
 import subprocess
 import sys
+import tarfile
 import time
 import tomllib
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -130,6 +132,12 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
 
     wheel = _build(tmp_path / "dist")
     lap("build")
+    (sdist,) = (tmp_path / "dist").glob("dashscope_mock-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        shipped = {name.split("/", 1)[-1] for name in archive.getnames()}
+    assert {"LICENSE", "CHANGELOG.md", "mkdocs.yml", "Dockerfile", "docs/index.md", "docs/board.png"} <= shipped
+    with zipfile.ZipFile(wheel) as archive:
+        assert any(name.endswith(".dist-info/licenses/LICENSE") for name in archive.namelist())
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     _install(venv, wheel)

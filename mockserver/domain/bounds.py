@@ -1,4 +1,4 @@
-"""Bounds on what one request may make the twin do or keep (README "Reliability")."""
+"""Bounds on what one request may make the twin do or keep (docs/performance.md, "Reliability")."""
 
 from __future__ import annotations
 

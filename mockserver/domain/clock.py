@@ -42,7 +42,7 @@ class VirtualClock:
     """Virtual time = real time x scale + offset; it can be frozen, advanced and rescaled, never rewound.
 
     With `persist`, every change hands the clock's state (JSON) to it, and `resume` restarts from such a
-    state: time continues from where it was, never before it (README "Reliability").
+    state: time continues from where it was, never before it (docs/performance.md, "Reliability").
     """
 
     def __init__(self, scale: float = 1.0, start: float | None = None, frozen: bool = False,

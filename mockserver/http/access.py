@@ -3,7 +3,7 @@
 Loopback alone is ambient authority a web page in the user's browser also has, so it counts only for requests
 that are provably not cross-site: the `Host` is the twin's own (no DNS rebinding), any `Origin` or
 `Sec-Fetch-Site` says same-origin, a body is JSON (no HTML form can send that without CORS), and a browser's
-write carries the board's per-process token (a header no other origin can read or set). README: the board.
+write carries the board's per-process token (a header no other origin can read or set). docs/admin-api.md.
 """
 
 from __future__ import annotations

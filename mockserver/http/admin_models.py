@@ -204,7 +204,7 @@ class AccountEntry(Input):
 
 
 class KeysDocument(Input):
-    """A keys-file document (README: Profiles and options)."""
+    """A keys-file document (docs/command-line.md: Profiles and options)."""
 
     accounts: dict[Name, AccountEntry] = Field(default_factory=dict, max_length=1000)
     blocked_keys: list[Name] = Field(default_factory=list, max_length=1000)
