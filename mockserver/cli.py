@@ -17,7 +17,6 @@ from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 import typer
 
@@ -28,6 +27,17 @@ except ImportError:  # pragma: no cover
 
 from .models_command import HELP as MODELS_HELP
 from .models_command import list_models, models_option
+from .serve_options import (
+    bind,
+    check_keys,
+    check_public_url,
+    check_scale,
+    check_secret_file,
+    check_store,
+    public_host,
+    read_secret,
+    scenario_entries,
+)
 from .settings import Settings
 from .token_file import TokenFile, write_token_file
 
@@ -67,113 +77,6 @@ def _group(
     """An offline twin of DashScope's asynchronous AIGC API (keeps `serve` a subcommand)."""
 
 
-def _check_store(value: str) -> str:
-    from .store import REDIS_SCHEMES
-
-    if value == "memory" or any(value.startswith(s) and len(value) > len(s) for s in REDIS_SCHEMES):
-        return value
-    if value.startswith("sqlite:") and value.removeprefix("sqlite:"):
-        folder = Path(value.removeprefix("sqlite:")).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise typer.BadParameter(f"the folder {folder} does not exist")
-        return value
-    raise typer.BadParameter(f"{value!r} is not a store: use memory, sqlite:PATH, redis://HOST:PORT/DB, "
-                             "rediss://HOST:PORT/DB (TLS) or unix:///PATH?db=N")
-
-
-def _check_secret_file(value: Path | None) -> Path | None:
-    if value is not None:
-        _read_secret(value)
-    return value
-
-
-def _read_secret(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise typer.BadParameter(f"cannot read {path}: {exc}", param_hint="'--secret-file'") from exc
-    if len(text) < 16:
-        raise typer.BadParameter(f"{path} holds {len(text)} characters: a secret needs at least 16",
-                                 param_hint="'--secret-file'")
-    return text
-
-
-def _check_scale(value: float) -> float:
-    if not 0 < value <= 1e6:  # also refuses nan and inf
-        raise typer.BadParameter(f"{value} is not in (0, 1e6]")
-    return value
-
-
-def _check_keys(value: Path | None) -> Path | None:
-    if value is not None:
-        import yaml
-
-        try:
-            data = yaml.safe_load(value.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise typer.BadParameter(f"cannot read {value}: {' '.join(str(exc).split())}") from exc
-        if data is not None and not isinstance(data, dict):
-            raise typer.BadParameter(f"{value} must hold a mapping (accounts:, blocked_keys:, only_listed:)")
-    return value
-
-
-def _check_public_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise typer.BadParameter(f"{value!r} is not an http(s) URL such as http://mock.internal:8089")
-    return value.rstrip("/")
-
-
-def _scenario_entries(path: Path) -> list[Any]:
-    """The entries of a scenarios file: a YAML/JSON list of POST /__mock/scenarios bodies, or `scenarios: [...]`."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise typer.BadParameter(f"cannot read {path}: {' '.join(str(exc).split())}",
-                                 param_hint="'--scenarios'") from exc
-    if isinstance(data, dict) and set(data) == {"scenarios"}:
-        data = data["scenarios"]
-    if not isinstance(data, list):
-        raise typer.BadParameter(f"{path} must hold a list of scenarios (or scenarios: [...])",
-                                 param_hint="'--scenarios'")
-    return data
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on (host, port); a one-line error and exit 1 when that is impossible."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
-        sock = socket.socket(family, kind, proto)
-    except OSError as exc:
-        typer.echo(f"dashscope-mock serve: error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(1) from exc
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        typer.echo(f"dashscope-mock serve: error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(1) from exc
-    return sock
-
-
-def _public_host(host: str) -> str:
-    """The host a client on this machine uses for the bound address: wildcards become loopback."""
-    if host in ("", "0.0.0.0"):
-        return "127.0.0.1"
-    if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
-
-
 def _token_note(given: bool, token: str, port: int, data_dir: Path | None) -> tuple[str, TokenFile | None]:
     """Where to read the admin token: the caller's own value, or a private file (never the token in the log,
     since start-up banners end up in CI logs); GET /__mock/token answers it on loopback too."""
@@ -193,15 +96,15 @@ def serve(
     validation: Annotated[Validation | None, typer.Option(
         help="faithful or strict (default: the profile's).", envvar=ENV + "VALIDATION")] = None,
     time_scale: Annotated[float, typer.Option(help="Virtual seconds per real second (> 0).",
-                                              envvar=ENV + "TIME_SCALE", callback=_check_scale)] = 1.0,
+                                              envvar=ENV + "TIME_SCALE", callback=check_scale)] = 1.0,
     seed: Annotated[int | None, typer.Option(help="Make ids, timings and URLs reproducible.",
                                              envvar=ENV + "SEED")] = None,
     keys: Annotated[Path | None, typer.Option(
         help="Keys file: keys -> accounts, regions, states.", envvar=ENV + "KEYS", exists=True, dir_okay=False,
-        readable=True, callback=_check_keys)] = None,
+        readable=True, callback=check_keys)] = None,
     store: Annotated[str, typer.Option(help="memory, sqlite:PATH, redis://HOST:PORT/DB, rediss://... (TLS) or "
                                             "unix:///PATH?db=N", envvar=ENV + "STORE",
-                                       callback=_check_store)] = "memory",
+                                       callback=check_store)] = "memory",
     admin_token: Annotated[str | None, typer.Option(help="Token for /__mock/* from non-loopback hosts.",
                                                     envvar=ENV + "ADMIN_TOKEN", show_default=False)] = None,
     limits: Annotated[bool | None, typer.Option(help="Concurrency lanes and rate limits (default: profile's).",
@@ -213,7 +116,7 @@ def serve(
                                                   envvar=ENV + "DATA_DIR", file_okay=False)] = None,
     public_url: Annotated[str | None, typer.Option(
         help="Root of result and upload URLs, e.g. http://mock.internal:8089 (default: the bound address, "
-             "0.0.0.0 as 127.0.0.1).", envvar=ENV + "PUBLIC_URL", callback=_check_public_url)] = None,
+             "0.0.0.0 as 127.0.0.1).", envvar=ENV + "PUBLIC_URL", callback=check_public_url)] = None,
     scenarios: Annotated[Path | None, typer.Option(
         help="YAML/JSON list of scenarios to queue at start, each like a POST /__mock/scenarios body.",
         envvar=ENV + "SCENARIOS", exists=True, dir_okay=False, readable=True)] = None,
@@ -227,7 +130,7 @@ def serve(
     secret_file: Annotated[Path | None, typer.Option(
         help="File holding the secret URLs and uploads are signed from (replicas that share it agree even after "
              "Redis loses its data; default: random, kept in the store).", envvar=ENV + "SECRET_FILE",
-        exists=True, dir_okay=False, readable=True, callback=_check_secret_file)] = None,
+        exists=True, dir_okay=False, readable=True, callback=check_secret_file)] = None,
     tls_port: Annotated[int | None, typer.Option(
         help="Also serve HTTPS here, as the DashScope host names (certificate from the local CA; see `ca`).",
         envvar=ENV + "TLS_PORT", min=0, max=65535)] = None,
@@ -277,9 +180,9 @@ def serve(
         raise typer.BadParameter("--upstream and --replay run in one worker", param_hint="'--workers'")
     from .http.requestlog import RequestLog
 
-    entries = _scenario_entries(scenarios) if scenarios is not None else []
-    sock = _bind(host, port)
-    base = f"http://{_public_host(host)}:{sock.getsockname()[1]}"
+    entries = scenario_entries(scenarios) if scenarios is not None else []
+    sock = bind(host, port)
+    base = f"http://{public_host(host)}:{sock.getsockname()[1]}"
     request_log = None if quiet else RequestLog(sys.stderr)
     try:
         settings = Settings.for_profile(profile.value, validation=validation and validation.value,
@@ -287,7 +190,7 @@ def serve(
                                         admin_token=admin_token, limits=limits,
                                         result_host=public_url or base, upload_host=public_url,
                                         message_suffix=message_suffix, data_dir=data_dir, log_requests=not quiet,
-                                        upload_cap_mb=upload_cap_mb, secret=_read_secret(secret_file),
+                                        upload_cap_mb=upload_cap_mb, secret=read_secret(secret_file),
                                         models=models)
         application = create_app(settings, request_log)
         application.state.twin.scenarios.add_entries(entries)
@@ -308,7 +211,7 @@ def serve(
         from .ingress.command import prepare
 
         try:
-            ingress = prepare(_bind, host, _public_host(host), tls_port, proxy_port, ca_dir, data_dir)
+            ingress = prepare(bind, host, public_host(host), tls_port, proxy_port, ca_dir, data_dir)
         except (OSError, ValueError) as exc:
             sock.close()
             raise cx.UsageError(f"cannot start: the local CA: {exc}") from exc

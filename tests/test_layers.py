@@ -17,7 +17,8 @@ PACKAGE = Path(mockserver.__file__).resolve().parent
 GRAPH = import_graph(PACKAGE)
 # the rank of each part of mockserver; a module may import only parts of the same or a lower rank
 RANK = {"spec": 0, "formats": 0, "settings": 1, "token_file": 1, "domain": 2, "store": 2, "wire": 3, "http": 4,
-        "capture": 5, "testing": 5, "ingress": 5, "pytest_plugin": 6, "cli": 6, "models_command": 6, "__init__": 7}
+        "capture": 5, "testing": 5, "ingress": 5, "pytest_plugin": 6, "cli": 6, "models_command": 6,
+        "serve_options": 6, "__init__": 7}
 
 
 def _part(module: str) -> str:

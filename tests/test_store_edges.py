@@ -97,7 +97,7 @@ def test_a_frozen_clock_on_redis_survives_a_restart_of_redis_and_of_the_twin(
 def test_a_unix_socket_store_is_accepted_and_used(make_mock: Callable[..., DashScopeMock],
                                                   redis_server: RedisServer, redis_url: str) -> None:
     url = f"unix://{redis_server.socket_path}?db=0"
-    assert cli._check_store(url) == url  # what `serve --store` refused
+    assert cli.check_store(url) == url  # what `serve --store` refused
     mock = make_mock(store=url)
     task_id = mock.task_id("wan2.6-t2v")
     client = redis_server.client()
