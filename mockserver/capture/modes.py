@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ..domain.state import Twin
 from ..http.requestlog import RequestLog
+from ..spec.hosts import ServiceHosts
 from .cassette import DEFAULT_MEDIA_CAP, CassetteWriter
 from .exchange import ASGIApp
 from .layer import AnswerLayer, Observer, Source
@@ -70,7 +71,7 @@ def answer_layer(app: ASGIApp, twin: Twin, modes: Modes, client: httpx.AsyncClie
         from .upstream import Upstream
 
         assert modes.upstream is not None
-        upstream = Upstream(modes.upstream, client)
+        upstream = Upstream(modes.upstream, client, ServiceHosts.from_doc(twin.spec.doc))
         if modes.diff:
             from .differ import Compared
 
