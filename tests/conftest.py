@@ -15,6 +15,7 @@ from typing import Any
 # module first imported inside one would be imported a second time later, and objects made by a compiled
 # extension (cryptography's certificate names) would no longer be instances of the re-imported classes, nor would
 # httpx (which imports httpcore lazily) map a re-imported httpcore's errors to its own.
+import cryptography.x509  # noqa: F401
 import httpcore  # noqa: F401
 import pytest
 
