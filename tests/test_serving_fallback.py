@@ -6,6 +6,7 @@ hook's own edges: it stays out of a uvicorn it was not written for, and never ti
 
 from __future__ import annotations
 
+import pickle
 import socket
 import sys
 from collections.abc import Iterator
@@ -82,7 +83,9 @@ def test_the_hook_is_active_where_it_can_be() -> None:
     # with httptools installed (the pinned versions), the twin serves through the hooked protocol
     pytest.importorskip("httptools")
     assert protocol_hook.TimedHttpToolsProtocol is not None
-    assert serving.http_option() == protocol_hook.IMPORT_STRING
+    assert serving.http_option() is protocol_hook.TimedHttpToolsProtocol
+    # `--workers` spawns processes that get the class by pickle: by reference, as the module's attribute
+    assert pickle.loads(pickle.dumps(protocol_hook.TimedHttpToolsProtocol)) is protocol_hook.TimedHttpToolsProtocol
 
 
 def test_serve_without_httptools_and_uvloop(tmp_path: Path) -> None:

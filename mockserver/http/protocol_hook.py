@@ -163,6 +163,9 @@ def _build(base: type[Any]) -> type[asyncio.Protocol]:
 
 
 _found = _base()
-# uvicorn's `http` option for the hooked protocol (an import string: workers are spawned processes), or None
+# uvicorn's `http` option for the hooked protocol, or None. A class rather than an import string: uvicorn before
+# 0.3x takes only its own protocol names as strings. Named as this module's attribute, so that pickle finds it by
+# reference when uvicorn spawns `--workers` processes.
 TimedHttpToolsProtocol: type[asyncio.Protocol] | None = _build(_found) if _found is not None else None
-IMPORT_STRING = f"{__name__}:TimedHttpToolsProtocol" if TimedHttpToolsProtocol is not None else None
+if TimedHttpToolsProtocol is not None:
+    TimedHttpToolsProtocol.__module__, TimedHttpToolsProtocol.__qualname__ = __name__, "TimedHttpToolsProtocol"

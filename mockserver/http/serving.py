@@ -10,6 +10,7 @@ Each protection uses the most public means there is (docs/serving.md):
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import secrets
@@ -53,9 +54,9 @@ def _too_large_answer(app: Any) -> bytes:
             f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode() + body
 
 
-def http_option() -> str:
+def http_option() -> type[asyncio.Protocol] | str:
     """uvicorn's `http` option: the hooked httptools protocol when it can be hooked, else plain h11."""
-    return protocol_hook.IMPORT_STRING or "h11"
+    return protocol_hook.TimedHttpToolsProtocol or "h11"
 
 
 def guarded(app: ASGIApp) -> ASGIApp:
