@@ -7,6 +7,7 @@ on a port of its own.
 
 from __future__ import annotations
 
+import asyncio
 import select
 import socket
 import threading
@@ -24,6 +25,18 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _START_TIMEOUT = 10.0
+
+
+def _new_loop(choice: str) -> asyncio.AbstractEventLoop:
+    """A new event loop for a server thread: uvloop where uvicorn would pick it, else asyncio's."""
+    if choice in ("auto", "uvloop"):
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -112,10 +125,16 @@ class ThreadedServer:
                 return
             config = server_config(self.app, **self.options)  # the CLI's timeouts (http/serving.py)
             self._server = uvicorn.Server(config)
+        # our own loop rather than Server.run: uvicorn before 0.3x sets the process-wide event loop policy to
+        # uvloop there, which would change the loop of the test's own asyncio.run (and bypass the fixture's
+        # interception, which works through asyncio's resolver)
+        loop = _new_loop(config.loop)
         try:
-            self._server.run(sockets=[self.sock])
+            loop.run_until_complete(self._server.serve(sockets=[self.sock]))
         except BaseException as exc:
             self.error = exc
+        finally:
+            loop.close()
 
     def close(self) -> None:
         """Stop serving (if it ever started), join the thread and release the port (idempotent)."""
