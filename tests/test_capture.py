@@ -78,11 +78,11 @@ def test_capture_records_every_exchange_and_no_secret(tmp_path: Path) -> None:
 
 
 def test_secrets_in_oss_xml_and_access_key_ids_are_masked() -> None:
-    xml = (b"<Error><Code>SignatureDoesNotMatch</Code><OSSAccessKeyId>LTAI5tSecret</OSSAccessKeyId>"
+    xml = (b"<Error><Code>SignatureDoesNotMatch</Code><OSSAccessKeyId>LTAIfake1</OSSAccessKeyId>"
            b"<SignatureProvided>c2lnbmF0dXJl</SignatureProvided></Error>")
     kept = scrub_body(xml, "application/xml", ())
-    assert "LTAI5tSecret" not in str(kept) and "c2lnbmF0dXJl" not in str(kept) and "SignatureDoesNotMatch" in str(kept)
-    assert redact("/x.mp4?Expires=1&OSSAccessKeyId=LTAI5tSecret&Signature=abc") == \
+    assert "LTAIfake1" not in str(kept) and "c2lnbmF0dXJl" not in str(kept) and "SignatureDoesNotMatch" in str(kept)
+    assert redact("/x.mp4?Expires=1&OSSAccessKeyId=LTAIfake1&Signature=abc") == \
         "/x.mp4?Expires=1&OSSAccessKeyId=***&Signature=***"
 
 

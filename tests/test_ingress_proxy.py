@@ -294,7 +294,7 @@ def test_the_ca_key_is_private_reused_and_its_leaf_verifies_for_each_name(tmp_pa
 
 
 def test_ca_env_prints_the_variables_and_parallel_creation_yields_one_ca(tmp_path: Path) -> None:
-    folder = tmp_path / "shared"
+    folder = tmp_path / "one-ca"
     assert ca_report(folder, None, with_env=False) == str(folder / "ca.pem")  # `dashscope-mock ca`: the path
     done = subprocess.run([COMMAND, "ca", "--env"], capture_output=True, text=True, timeout=30,
                           env=_env(DASHSCOPE_MOCK_CA_DIR=str(folder)))
