@@ -89,7 +89,9 @@ def test_a_frozen_clock_on_redis_survives_a_restart_of_redis_and_of_the_twin(
     first.twin.clock.update(advance=7200.0, freeze=True)
     stood = first.twin.clock.now()
     first.close()
-    redis_server.restart(hard=True)  # from its append-only file
+    # stopped, not killed: with appendfsync everysec a busy disk lets Redis postpone the AOF write of the last
+    # second, so a kill -9 may lose the freeze in Redis itself (this test is about the twin, not Redis's fsync)
+    redis_server.restart(hard=False)
     again = make_mock(store=redis_url, frozen=False)
     assert again.twin.clock.frozen and again.twin.clock.now() == stood
 
