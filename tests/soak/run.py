@@ -4,7 +4,8 @@ The load is what users send: small creates and polls, the official SDK uploading
 a 24 MiB clip, a 15 MiB recording) and ~11 MB creates with an inline photo (traffic.py). Every request counts as
 answered or dropped; a dropped connection is a failure unless the server was being killed on purpose. With a
 local redis-server, Redis itself is killed and restarted under load, with and without persistence
-(redis_restart.py).
+(redis_restart.py). A memory-store twin takes three rounds of that load, each followed by `POST /__mock/reset`,
+and its RSS after each reset must stay flat (memory.py).
 
 Not part of `make test` (a few minutes). Prints a table of figures (docs/reliability.md).
 
@@ -32,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from .memory import memory_after_reset
 from .redis_restart import redis_restarts
 from .traffic import Tally, large_create_body, large_creates, real_files, sdk_uploads, upload_burst
 
@@ -295,6 +297,7 @@ def main() -> None:
                              f"{r['broken']}/{r['urls']} result URLs broken, clock back: {r['clock_back']}, "
                              f"5xx: {r['5xx']}; before the kill: creates and polls {r['traffic']}; "
                              f"SDK uploads and ~11 MB creates {r['big']}"))
+        rows += memory_after_reset(files, large, start, load, Seen, free_port())
         rows += redis_restarts(Path(tmp), args.seconds, args.threads, start, load, Seen, free_port())
         port = free_port()
         proc = start(f"sqlite:{Path(tmp) / 'fuzz.sqlite'}", port)
