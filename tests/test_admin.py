@@ -108,3 +108,17 @@ def test_journals_of_expired_tasks_are_dropped(mock) -> None:
     mock.get(new)
     assert old not in mock.twin.journal
     assert new in mock.twin.journal
+
+
+def test_a_reset_gives_back_the_cached_answers_of_finished_tasks(mock) -> None:
+    created = mock.http.post("/api/v1/services/aigc/video-generation/video-synthesis",
+                             json=mock.twin.spec.example_body("wan2.2-t2v-plus"),
+                             headers={**AUTH, "X-DashScope-Async": "enable"}).json()
+    mock.advance(3600)
+    task = mock.http.get(f"/api/v1/tasks/{created['output']['task_id']}", headers=AUTH).json()
+    assert task["output"]["task_status"] == "SUCCEEDED"
+    (forget,) = mock.twin.reset_hooks
+    answers = forget.__self__._terminal  # the renderer's cache of finished-task answers
+    assert len(answers) == 1
+    assert mock.http.post("/__mock/reset", json={}).status_code == 200
+    assert len(answers) == 0  # held until now, whatever the cap: a reset must give memory back (make soak)

@@ -53,6 +53,8 @@ class Twin:
     settle: Callable[[], Awaitable[None] | None] = no_settle
     outages: tuple[type[Exception], ...] = (StoreUnavailable,)  # the store cannot be reached
     diffs: DiffBook = field(default_factory=DiffBook)  # diff mode's findings (mockserver/capture/differ.py)
+    # what outer layers keep about tasks and drop on a reset (the wire layer's cache of finished-task answers)
+    reset_hooks: list[Callable[[str | None], None]] = field(default_factory=list)
 
     def secrets(self) -> frozenset[str]:
         """Every secret this twin knows of (keys-file keys, the admin token): `redact` masks them."""
@@ -67,6 +69,8 @@ class Twin:
         scenarios, rate windows and download marks."""
         self.tasks.reset(account)
         self.uploads.files.reset(account)
+        for hook in self.reset_hooks:
+            hook(account)
         if account is None:
             self.scenarios.clear()
             self.rates.reset()

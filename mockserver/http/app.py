@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, request_log: RequestLog | None 
     signer = UrlSigner(twin.url_secret)
     hosts = ServiceHosts.from_doc(twin.spec.doc)
     renderer = Renderer(twin.tasks, twin.catalog, signer, twin.settings, hosts)
+    twin.reset_hooks.append(renderer.forget)  # a reset gives back what the answer cache held
 
     def wrap(kind: str, handler: StarletteHandler) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:

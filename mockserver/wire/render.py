@@ -52,6 +52,10 @@ class Renderer:
         self.hosts = hosts or ServiceHosts()
         self._terminal: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
 
+    def forget(self, account: str | None = None) -> None:
+        """Drop the cached finished-task answers (a reset: of any account, since the cache is not kept by account)."""
+        self._terminal.clear()
+
     def result_root(self, host_header: str | None) -> str:
         """The root of result URLs for a client that sent `host_header`: the real result host when it called a real
         API host (it came through the proxy, the TLS listener or the fixture), else `result_host`."""
