@@ -2,7 +2,7 @@
 
 A twin served as users run it (`serve`, memory store, no `--data-dir`) takes the soak's load for a few seconds:
 small creates and polls, the official SDK's `file://` uploads of real-size files, ~11 MB inline creates. Then
-`POST /__mock/reset` (from loopback: no token). Three such cycles. After each reset we read the server's resident
+`POST /__mock/reset` (from loopback: no token). Four such cycles. After each reset we read the server's resident
 memory (`VmRSS` in /proc/<pid>/status) and the bytes left in its upload scratch directory.
 
 "Flat" means the RSS after the last reset is within `TOLERANCE` of the RSS after the first: the first cycle warms
@@ -25,7 +25,10 @@ import httpx
 
 from .traffic import Tally, large_creates, sdk_uploads
 
-TOLERANCE = 0.15  # RSS after the last reset may exceed RSS after the first by at most this fraction
+# RSS after the last reset may exceed the highest RSS after an earlier reset by at most this fraction. Not the
+# first one alone: what the allocator keeps after freeing a cycle's 200 MiB of uploads swings +-20 % from cycle to
+# cycle (measured: 151 / 121 / 167 / 212 / 152 / 137 MiB with uploads only), while a leak grows every cycle.
+TOLERANCE = 0.15
 MIB = 1 << 20
 
 
@@ -82,7 +85,7 @@ def one_cycle(base: str, pid: int, files: dict[str, Path], large: bytes, seconds
 
 
 def memory_after_reset(files: dict[str, Path], large: bytes, start: Callable[..., Any], load: Callable[..., None],
-                       new_seen: Callable[[], Any], port: int, cycles: int = 3, seconds: float = 6.0,
+                       new_seen: Callable[[], Any], port: int, cycles: int = 4, seconds: float = 6.0,
                        threads: int = 4) -> list[tuple[str, str]]:
     """Rows for the soak's table: one per cycle (load answered/sent, RSS and upload bytes before and after the
     reset) and a verdict (flat or not, against `TOLERANCE`). `start`, `load` and `new_seen` are run.py's."""
@@ -103,13 +106,13 @@ def memory_after_reset(files: dict[str, Path], large: bytes, start: Callable[...
                      f"uploads held {c.files_before / MIB:.0f} MiB before reset, {c.files_after / MIB:.0f} MiB "
                      f"after (reset: {c.reset_status} in {c.reset_s:.2f} s); RSS {c.rss_before / MIB:.0f} MiB "
                      f"before reset, {c.rss_after / MIB:.0f} MiB after"))
-    first, last = done[0].rss_after, done[-1].rss_after
+    first, last = max(c.rss_after for c in done[:-1]), done[-1].rss_after
     growth = (last - first) / first
     flat = growth <= TOLERANCE and all(c.files_after == 0 and c.reset_status == 200 for c in done)
     after = " / ".join(f"{c.rss_after / MIB:.0f}" for c in done)
     rows.append(("memory after reset",
                  f"{'flat' if flat else 'NOT FLAT'}: RSS after reset {after} MiB (at start {started_rss / MIB:.0f} "
-                 f"MiB), last vs first {growth:+.1%} (tolerance "
+                 f"MiB), last vs the highest before it {growth:+.1%} (tolerance "
                  f"+{TOLERANCE:.0%}); {sum(c.files_after for c in done)} upload bytes left after resets; "
                  f"alive after: {alive}"))
     return rows
