@@ -258,4 +258,6 @@ def test_the_documented_example_runs(pytester: pytest.Pytester) -> None:
                 if block.startswith("# test_my_video_feature.py")]
     assert examples, "the plugin's complete example test is missing from the README"
     pytester.makepyfile(test_my_video_feature=examples[0])
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=4)
+    tests = len(re.findall(r"^def test_", examples[0], re.M))
+    assert tests >= 3  # the fixture, a queued failure and a marker, at least
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=tests)
