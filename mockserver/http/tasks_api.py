@@ -120,18 +120,15 @@ class TasksApi:
         """A synchronous route (a generation, or a detect endpoint): checked, then answered at once. A scenario's
         timeline has nothing to stretch here; its outcome holds: `failed(CODE, ...)` answers that error."""
         headers = {"x-request-id": request_id}
-        if generation:
-            report = self.inputs.check(profile, body, who.account, call.headers, call.body)
-            self.tasks.validate_now(profile, body)
-            self._fail_now(scenario)
-            task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
-                                              request_id=request_id, input_duration=report.input_duration)
-            answer = self.renderer.sync_answer(task, self.renderer.result_root(call.headers.get("host")))
-            return Reply({"request_id": request_id, **answer}, headers=headers)
-        self.inputs.check(profile, body, who.account, call.headers, call.body)  # a detect call's files, too
+        report = self.inputs.check(profile, body, who.account, call.headers, call.body)  # a detect call's files too
         self.tasks.validate_now(profile, body)
         self._fail_now(scenario)
-        return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
+        if not generation:
+            return Reply({"request_id": request_id, **detect_answer(profile)}, headers=headers)
+        task = self.tasks.create_finished(account=who.account, key_id=who.key_id, profile=profile, body=body,
+                                          request_id=request_id, input_duration=report.input_duration)
+        answer = self.renderer.sync_answer(task, self.renderer.result_root(call.headers.get("host")))
+        return Reply({"request_id": request_id, **answer}, headers=headers)
 
     def _fail_now(self, scenario: Scenario | None) -> None:
         """Raise the error a `failed(...)` scenario names (InternalError when it names none)."""
