@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import typer
 
+from .spec.hosts import local_address
+
 
 def check_store(value: str) -> str:
     """`--store`: memory, sqlite:PATH (its folder must exist) or a Redis URL (redis, rediss, unix)."""
@@ -116,9 +118,6 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def public_host(host: str) -> str:
-    """The host a client on this machine uses for the bound address: wildcards become loopback."""
-    if host in ("", "0.0.0.0"):
-        return "127.0.0.1"
-    if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
+    """The host a client on this machine uses for the bound address (in a URL): wildcards become loopback."""
+    address = local_address(host)
+    return f"[{address}]" if ":" in address else address

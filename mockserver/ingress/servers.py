@@ -13,7 +13,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec.hosts import ServiceHosts
+from ..spec.hosts import ServiceHosts, local_address
 from .ca import Leaf
 from .peers import PeerTable, RealPeer
 from .proxy import ConnectProxy
@@ -37,7 +37,7 @@ def _loopback() -> socket.socket:
 
 def _address(sock: socket.socket) -> tuple[str, int]:
     host, port = sock.getsockname()[:2]
-    return ("127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else str(host)), int(port)
+    return local_address(str(host)), int(port)
 
 
 def run(app: Any, listeners: Listeners, leaf: Leaf, hosts: ServiceHosts) -> None:

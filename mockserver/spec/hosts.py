@@ -16,6 +16,13 @@ def bare_host(host_header: str) -> str:
     return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
+def local_address(bound: str) -> str:
+    """The address a client on this machine connects to for a socket bound to `bound`: wildcards are loopback."""
+    if bound in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    return "::1" if bound == "::" else bound
+
+
 @dataclass(frozen=True)
 class ServiceHosts:
     """The API, result and upload host names of the real service, and the roots each API host hands out."""
